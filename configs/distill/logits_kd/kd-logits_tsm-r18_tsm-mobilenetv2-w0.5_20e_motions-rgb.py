@@ -1,0 +1,37 @@
+# Logits distillation (KL divergence, temperature 4) from a TSM-ResNet18
+# teacher to a TSM-MobileNetV2 (width 0.5) student on the generated motions.
+# The student keeps its own cross-entropy loss; data, schedule and runtime
+# come from the student's config.
+_base_ = [
+    '../../recognition/tsm/tsm_mobilenetv2-w0.5_1x1x8_20e_motions-rgb.py'
+]
+custom_imports = dict(imports=['mmrazor_video_kd'], allow_failed_imports=False)
+
+# Set to the teacher trained with `teacher_config` (`--cfg-options
+# model.teacher_ckpt=PATH`); `tools/run_demo.sh` trains one.
+teacher_ckpt = 'work_dirs/demo/teacher/best.pth'
+teacher_config = '{{fileDirname}}/../../recognition/tsm/tsm_r18_1x1x8_20e_motions-rgb.py'  # noqa: E501
+student_config = '{{fileDirname}}/../../recognition/tsm/tsm_mobilenetv2-w0.5_1x1x8_20e_motions-rgb.py'  # noqa: E501
+
+model = dict(
+    _delete_=True,
+    _scope_='mmrazor',
+    type='SingleTeacherDistill',
+    architecture=dict(type='model_from_config', config=student_config),
+    teacher=dict(type='model_from_config', config=teacher_config),
+    teacher_ckpt=teacher_ckpt,
+    distiller=dict(
+        type='ConfigurableDistiller',
+        student_recorders=dict(
+            logits=dict(type='ModuleOutputs', source='cls_head.fc_cls')),
+        teacher_recorders=dict(
+            logits=dict(type='ModuleOutputs', source='cls_head.fc_cls')),
+        distill_losses=dict(
+            loss_kl=dict(type='KLDivergence', tau=4, loss_weight=1.0)),
+        loss_forward_mappings=dict(
+            loss_kl=dict(
+                preds_S=dict(from_student=True, recorder='logits'),
+                preds_T=dict(from_student=False, recorder='logits')))))
+
+find_unused_parameters = True
+val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

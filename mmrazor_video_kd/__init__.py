@@ -9,6 +9,6 @@ from .version import __version__
 
 compat.install()
 
-from . import models  # noqa: E402,F401  (registers modules)
+from . import models, utils  # noqa: E402,F401  (registers modules)
 
-__all__ = ['__version__', 'compat', 'models']
+__all__ = ['__version__', 'compat', 'models', 'utils']

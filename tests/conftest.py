@@ -1,0 +1,38 @@
+"""Shared fixtures: paths, and running code in a fresh interpreter."""
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+SHARED_DATA = osp.join(osp.dirname(REPO), 'shared', 'data')
+AVLETTERS = osp.join(SHARED_DATA, 'avletters')
+
+
+def run_python(code=None, args=(), env=None, cwd=REPO, timeout=600):
+    """Run ``python -c code`` (or ``python *args``) in a new interpreter of
+    this environment, so start-up hooks and environment switches apply."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    command = [sys.executable] + (['-c', code] if code else []) + list(args)
+    return subprocess.run(command, cwd=cwd, env=full_env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def run_tool(tool, args=(), env=None, timeout=900):
+    """Run an executable of this environment's ``bin`` (e.g. ``mim``)."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    command = [osp.join(osp.dirname(sys.executable), tool)] + list(args)
+    return subprocess.run(command, cwd=REPO, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope='session')
+def avletters():
+    """Path of the real AVLetters videos beside the repository."""
+    if not osp.isdir(AVLETTERS):
+        pytest.fail(f'real test data missing: {AVLETTERS}')
+    return AVLETTERS

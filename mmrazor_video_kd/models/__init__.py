@@ -1,2 +1,4 @@
 """Models registered in ``mmrazor.registry.MODELS``."""
 from .builders import *  # noqa: F401,F403
+from .connectors import *  # noqa: F401,F403
+from .losses import *  # noqa: F401,F403

@@ -14,6 +14,13 @@ def test_2d_round_trip_and_indexing():
     assert torch.equal(from_ncthw(y, '2d'), x)
 
 
+def test_nhwc_round_trip():
+    x = torch.randn(2 * 4, 5, 6, 3)
+    y = to_ncthw(x, '2d-nhwc', num_segments=4)
+    assert torch.equal(y[1, :, 2, 4, 5], x[6, 4, 5])
+    assert torch.equal(from_ncthw(y, '2d-nhwc'), x)
+
+
 def test_tokens_with_grid_and_class_token():
     x = torch.randn(2, 1 + 2 * 3 * 4, 5)
     y = to_ncthw(x, 'tokens', grid=(2, 3, 4))

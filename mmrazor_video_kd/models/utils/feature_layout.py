@@ -6,6 +6,7 @@ Video models hand out features in three layouts:
 name      shape                  produced by
 ========  =====================  =========================================
 ``'2d'``  ``(N*T, C, H, W)``     TSM / TSN (2D backbones over segments)
+``'2d-nhwc'`` ``(N*T, H, W, C)``  timm backbones such as Swin in a TSN
 ``'3d'``  ``(N, C, T, H, W)``    3D CNNs (I3D, SlowFast, X3D), Swin3D
 ``'tokens'`` ``(N, L, C)``       ViTs (VideoMAE, ...); ``L = T*H*W`` tokens,
                                  possibly with one leading class token
@@ -19,7 +20,7 @@ from typing import Optional, Sequence
 
 import torch
 
-LAYOUTS = ('2d', '3d', 'tokens')
+LAYOUTS = ('2d', '2d-nhwc', '3d', 'tokens')
 
 
 def _check(layout):
@@ -62,6 +63,11 @@ def to_ncthw(x: torch.Tensor,
             ``num_segments`` (or 1) and H = W.
     """
     _check(layout)
+    if layout == '2d-nhwc':
+        if x.dim() != 4:
+            raise ValueError(f"'2d-nhwc' features are (N*T, H, W, C); got "
+                             f'{tuple(x.shape)}')
+        return to_ncthw(x.permute(0, 3, 1, 2), '2d', num_segments)
     if layout == '3d':
         if x.dim() != 5:
             raise ValueError(f"'3d' features are (N, C, T, H, W); got "
@@ -94,6 +100,8 @@ def from_ncthw(x: torch.Tensor, layout: str) -> torch.Tensor:
     n, c, t, h, w = x.shape
     if layout == '2d':
         return x.transpose(1, 2).reshape(n * t, c, h, w)
+    if layout == '2d-nhwc':
+        return x.permute(0, 2, 3, 4, 1).reshape(n * t, h, w, c)
     return x.flatten(2).transpose(1, 2)
 
 

@@ -1,0 +1,44 @@
+# Cross-modal translation with one (RGB) teacher: a CrossModalTranslator
+# head maps the student's clip feature into the teacher's feature space.
+# Multi-teacher (RGB + flow + skeleton) recipes add heads and teachers.
+# AVLetters (CPU-sized): TSM-ResNet50 teacher, TSM-MobileNetV2 student.
+_base_ = ['../../recognition/tsm/tsm_mobilenetv2-w0.5_1x1x8_40e_avletters-rgb.py']
+custom_imports = dict(imports=['mmrazor_video_kd'], allow_failed_imports=False)
+
+# A teacher trained with `teacher_config`; set with
+# `--cfg-options model.teacher_ckpt=PATH` (None: randomly initialised).
+teacher_ckpt = 'work_dirs/tsm_r50_1x1x8_40e_avletters-rgb/epoch_40.pth'
+teacher_config = '{{fileDirname}}/../../recognition/tsm/tsm_r50_1x1x8_40e_avletters-rgb.py'  # noqa: E501
+student_config = '{{fileDirname}}/../../recognition/tsm/tsm_mobilenetv2-w0.5_1x1x8_40e_avletters-rgb.py'  # noqa: E501
+
+model = dict(
+    _delete_=True,
+    _scope_='mmrazor',
+    type='SingleTeacherDistill',
+    architecture=dict(type='model_from_config', config=student_config),
+    teacher=dict(type='model_from_config', config=teacher_config),
+    teacher_ckpt=teacher_ckpt,
+    distiller=dict(
+        type='ConfigurableDistiller',
+        student_recorders=dict(
+            feat=dict(type='ModuleOutputs', source='backbone')),
+        teacher_recorders=dict(
+            feat=dict(type='ModuleOutputs', source='backbone')),
+        connectors=dict(
+            translator=dict(
+                type='CrossModalTranslator',
+                in_channels=1280,
+                out_channels=dict(rgb=2048),
+                in_num_segments=8)),
+        distill_losses=dict(
+            loss_xmt=dict(
+                type='CrossModalTranslationLoss',
+                teacher_num_segments=dict(rgb=8),
+                loss_weight=1.0)),
+        loss_forward_mappings=dict(
+            loss_xmt=dict(
+                translated=dict(from_student=True, recorder='feat', connector='translator'),
+                teacher_rgb=dict(from_student=False, recorder='feat')))))
+
+find_unused_parameters = True
+val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

@@ -9,6 +9,8 @@ from .version import __version__
 
 compat.install()
 
-from . import models, utils  # noqa: E402,F401  (registers modules)
+from . import datasets, engine, models, utils  # noqa: E402,F401
 
-__all__ = ['__version__', 'compat', 'models', 'utils']
+__all__ = [
+    '__version__', 'compat', 'datasets', 'engine', 'models', 'utils'
+]

@@ -1,4 +1,6 @@
 default_scope = 'mmaction'
+# CheckedVideoDataset, FiniteLossHook, the distillation losses and connectors
+custom_imports = dict(imports=['mmrazor_video_kd'], allow_failed_imports=False)
 
 default_hooks = dict(
     runtime_info=dict(type='RuntimeInfoHook'),
@@ -10,6 +12,8 @@ default_hooks = dict(
         save_best='auto'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'))
+# stop at the first NaN/inf loss, naming it, before a checkpoint is written
+custom_hooks = [dict(type='FiniteLossHook')]
 
 # `nccl` falls back to `gloo` on machines without CUDA (mmrazor_video_kd.compat)
 env_cfg = dict(

@@ -8,6 +8,10 @@ Each fix lives in its own module with an ``install(hooks)`` function:
 ``mmaction_drn``          mmaction2 1.2.0 wheel lacks ``localizers/drn``
 ``safe_checkpoint``       ``weights_only=True`` refuses MMEngine checkpoints
 ``cpu_launchers``         ``--launcher pytorch|slurm`` need CUDA
+``teacher_checkpoint``    teacher checkpoints load non-strictly; unclear
+                          errors for unreadable files and class mismatch
+``recorder_sources``      a wrong recorder ``source`` gives a bare assert
+``atomic_checkpoint``     a kill while saving truncates the checkpoint
 =======================  ==================================================
 
 The package installs ``mmrazor_video_kd_startup.pth``, which calls
@@ -29,7 +33,8 @@ import os
 import_hooks = importlib.import_module(f'{__name__}.import_hooks')
 
 FIXES = ('mmrazor_quantization', 'mmaction_drn', 'safe_checkpoint',
-         'cpu_launchers')
+         'cpu_launchers', 'teacher_checkpoint', 'recorder_sources',
+         'atomic_checkpoint')
 ENV_VAR = 'MMRAZOR_VIDEO_KD_COMPAT'
 
 _installed = set()

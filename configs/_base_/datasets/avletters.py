@@ -1,7 +1,7 @@
 # AVLetters (Matthews et al., TPAMI 2002): 26 letters, speaker-independent
 # split (train: 5 speakers, 390 clips; val: 2 speakers, 156 clips), read from
 # `../shared/data/avletters`; set `data_root` for another location.
-dataset_type = 'VideoDataset'
+dataset_type = 'CheckedVideoDataset'  # VideoDataset + clear errors
 data_root = '../shared/data/avletters'
 num_segments = 8
 crop_size = 64

@@ -1,6 +1,6 @@
 # Kinetics-400 videos, 8 segments x 224 crops (MMAction2's TSM/TSN recipe).
 # Place the data as MMAction2 documents (tools/data/kinetics in MMAction2).
-dataset_type = 'VideoDataset'
+dataset_type = 'CheckedVideoDataset'  # VideoDataset + clear errors
 data_root = 'data/kinetics400/videos_train'
 data_root_val = 'data/kinetics400/videos_val'
 ann_file_train = 'data/kinetics400/kinetics400_train_list_videos.txt'

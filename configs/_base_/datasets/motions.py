@@ -1,7 +1,7 @@
 # Procedurally drawn motions made by `tools/data/make_motion_dataset.py`
 # (8 classes, 64x64 mp4, 16 frames). No horizontal flip: it would swap
 # `move_left` and `move_right`.
-dataset_type = 'VideoDataset'
+dataset_type = 'CheckedVideoDataset'  # VideoDataset + clear errors
 data_root = 'data/motions'
 num_segments = 8
 crop_size = 56

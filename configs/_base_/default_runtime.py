@@ -12,8 +12,9 @@ default_hooks = dict(
         save_best='auto'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'))
-# stop at the first NaN/inf loss, naming it, before a checkpoint is written
-custom_hooks = [dict(type='FiniteLossHook')]
+# stop at the first NaN/inf loss, naming it, before a checkpoint is written;
+# re-seed every epoch, so that `--resume` continues with the same randomness
+custom_hooks = [dict(type='FiniteLossHook'), dict(type='EpochSeedHook')]
 
 # `nccl` falls back to `gloo` on machines without CUDA (mmrazor_video_kd.compat)
 env_cfg = dict(

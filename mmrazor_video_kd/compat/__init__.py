@@ -12,6 +12,7 @@ Each fix lives in its own module with an ``install(hooks)`` function:
                           errors for unreadable files and class mismatch
 ``recorder_sources``      a wrong recorder ``source`` gives a bare assert
 ``atomic_checkpoint``     a kill while saving truncates the checkpoint
+``teacher_eval_mode``     a frozen teacher runs with dropout active
 =======================  ==================================================
 
 The package installs ``mmrazor_video_kd_startup.pth``, which calls
@@ -34,7 +35,7 @@ import_hooks = importlib.import_module(f'{__name__}.import_hooks')
 
 FIXES = ('mmrazor_quantization', 'mmaction_drn', 'safe_checkpoint',
          'cpu_launchers', 'teacher_checkpoint', 'recorder_sources',
-         'atomic_checkpoint')
+         'atomic_checkpoint', 'teacher_eval_mode')
 ENV_VAR = 'MMRAZOR_VIDEO_KD_COMPAT'
 
 _installed = set()

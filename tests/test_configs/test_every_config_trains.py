@@ -72,3 +72,4 @@ def test_config_trains_one_iteration(config, avletters):
     logged = {k.split('.', 1)[1] for k in log_vars if k.startswith('distill.')}
     assert expected <= logged, f'missing distill losses {expected - logged}'
     assert all(p.grad is None for p in model.teacher.parameters())
+    assert not any(m.training for m in model.teacher.modules())

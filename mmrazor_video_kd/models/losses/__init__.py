@@ -6,9 +6,10 @@ from .mmd_loss import MMDLoss
 from .moment_matching_loss import MomentMatchingLoss
 from .soft_label_distill_loss import SoftLabelDistillLoss
 from .temporal_relation_loss import TemporalRelationLoss
+from .video_feature_loss import VideoFeatureLoss
 
 __all__ = [
     'AttentionDistillLoss', 'CrossModalTranslationLoss', 'FeatureDistillLoss',
     'MMDLoss', 'MomentMatchingLoss', 'SoftLabelDistillLoss',
-    'TemporalRelationLoss'
+    'TemporalRelationLoss', 'VideoFeatureLoss'
 ]

@@ -2,14 +2,13 @@
 from typing import Optional, Sequence
 
 import torch
-import torch.nn as nn
 from mmrazor.registry import MODELS
 
-from ..utils import to_ncthw, to_sample_sets
+from .video_feature_loss import VideoFeatureLoss
 
 
 @MODELS.register_module()
-class MMDLoss(nn.Module):
+class MMDLoss(VideoFeatureLoss):
     """Squared maximum mean discrepancy between student and teacher features.
 
     The student's and the teacher's features are two samples ``X`` (n
@@ -39,10 +38,8 @@ class MMDLoss(nn.Module):
         bandwidth_multipliers (Sequence[float]): Defaults to
             ``(0.25, 0.5, 1, 2, 4)``.
         estimator (str): ``'unbiased'`` or ``'biased'``.
-        layout, num_segments, grid, teacher_layout, teacher_num_segments,
-        teacher_grid: Feature layouts, as in :class:`MomentMatchingLoss`.
-        teacher_detach (bool): Defaults to True.
-        loss_weight (float): Defaults to 1.0.
+        **kwargs: Layouts, ``teacher_detach`` and ``loss_weight``, see
+            :class:`VideoFeatureLoss`.
     """
 
     def __init__(self,
@@ -52,15 +49,8 @@ class MMDLoss(nn.Module):
                  bandwidth_multipliers: Sequence[float] = (0.25, 0.5, 1, 2,
                                                            4),
                  estimator: str = 'unbiased',
-                 layout: str = '2d',
-                 num_segments: Optional[int] = None,
-                 grid: Optional[Sequence[int]] = None,
-                 teacher_layout: Optional[str] = None,
-                 teacher_num_segments: Optional[int] = None,
-                 teacher_grid: Optional[Sequence[int]] = None,
-                 teacher_detach: bool = True,
-                 loss_weight: float = 1.0) -> None:
-        super().__init__()
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
         if estimator not in ('unbiased', 'biased'):
             raise ValueError(f"estimator must be 'unbiased' or 'biased'; got "
                              f'{estimator!r}')
@@ -69,11 +59,6 @@ class MMDLoss(nn.Module):
         self.bandwidths = bandwidths
         self.bandwidth_multipliers = tuple(bandwidth_multipliers)
         self.estimator = estimator
-        self.student_spec = (layout, num_segments, grid)
-        self.teacher_spec = (teacher_layout or layout, teacher_num_segments
-                             or num_segments, teacher_grid or grid)
-        self.teacher_detach = teacher_detach
-        self.loss_weight = loss_weight
 
     def squared_bandwidths(self, sq_dist: torch.Tensor) -> torch.Tensor:
         """``s^2`` of each kernel, for pooled squared distances."""
@@ -115,17 +100,6 @@ class MMDLoss(nn.Module):
             preds_S (Tensor): Student feature.
             preds_T (Tensor): Teacher feature, same channel count.
         """
-        if self.teacher_detach:
-            preds_T = preds_T.detach()
-        x = to_sample_sets(
-            to_ncthw(preds_S, *self.student_spec), self.sample_axes,
-            self.pool_axes)
-        y = to_sample_sets(
-            to_ncthw(preds_T, *self.teacher_spec), self.sample_axes,
-            self.pool_axes)
-        if x.shape[0] != y.shape[0] or x.shape[2] != y.shape[2]:
-            raise ValueError(
-                f'student sets {tuple(x.shape)} and teacher sets '
-                f'{tuple(y.shape)} (groups, samples, channels) must have '
-                'equal groups and channels')
+        x, y = self.sample_sets(preds_S, preds_T, self.sample_axes,
+                                self.pool_axes)
         return self.loss_weight * self.mmd2(x, y).mean()

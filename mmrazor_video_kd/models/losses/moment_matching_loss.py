@@ -2,14 +2,13 @@
 from typing import Optional, Sequence
 
 import torch
-import torch.nn as nn
 from mmrazor.registry import MODELS
 
-from ..utils import to_ncthw, to_sample_sets
+from .video_feature_loss import VideoFeatureLoss
 
 
 @MODELS.register_module()
-class MomentMatchingLoss(nn.Module):
+class MomentMatchingLoss(VideoFeatureLoss):
     """Match the first and second moments of student and teacher features.
 
     Features are turned into sets of C-dim vectors (see
@@ -36,16 +35,8 @@ class MomentMatchingLoss(nn.Module):
         mean_weight (float): Weight of the mean term. Defaults to 1.0.
         moment_weight (float): Weight of the second-moment term.
             Defaults to 1.0.
-        layout (str): Student layout, ``'2d'``, ``'3d'`` or ``'tokens'``
-            (see :mod:`~mmrazor_video_kd.models.utils.feature_layout`).
-            Defaults to ``'2d'``.
-        num_segments (int, optional): Student T for ``'2d'``/``'tokens'``.
-        grid (Sequence[int], optional): Student token grid (T, H, W).
-        teacher_layout, teacher_num_segments, teacher_grid: The same for the
-            teacher; default to the student's.
-        teacher_detach (bool): Stop gradients to the teacher. Defaults to
-            True.
-        loss_weight (float): Weight of the loss. Defaults to 1.0.
+        **kwargs: Layouts, ``teacher_detach`` and ``loss_weight``, see
+            :class:`VideoFeatureLoss`.
     """
 
     def __init__(self,
@@ -54,15 +45,8 @@ class MomentMatchingLoss(nn.Module):
                  second_moment: Optional[str] = 'cov',
                  mean_weight: float = 1.0,
                  moment_weight: float = 1.0,
-                 layout: str = '2d',
-                 num_segments: Optional[int] = None,
-                 grid: Optional[Sequence[int]] = None,
-                 teacher_layout: Optional[str] = None,
-                 teacher_num_segments: Optional[int] = None,
-                 teacher_grid: Optional[Sequence[int]] = None,
-                 teacher_detach: bool = True,
-                 loss_weight: float = 1.0) -> None:
-        super().__init__()
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
         if second_moment not in ('cov', 'var', None):
             raise ValueError(f"second_moment must be 'cov', 'var' or None; "
                              f'got {second_moment!r}')
@@ -71,11 +55,6 @@ class MomentMatchingLoss(nn.Module):
         self.second_moment = second_moment
         self.mean_weight = mean_weight
         self.moment_weight = moment_weight
-        self.student_spec = (layout, num_segments, grid)
-        self.teacher_spec = (teacher_layout or layout, teacher_num_segments
-                             or num_segments, teacher_grid or grid)
-        self.teacher_detach = teacher_detach
-        self.loss_weight = loss_weight
 
     def moments(self, samples: torch.Tensor):
         """Mean ``(G, C)`` and second moment of ``(G, S, C)`` sample sets."""
@@ -100,20 +79,8 @@ class MomentMatchingLoss(nn.Module):
             preds_S (Tensor): Student feature.
             preds_T (Tensor): Teacher feature, same channel count.
         """
-        if self.teacher_detach:
-            preds_T = preds_T.detach()
-        sets_S = to_sample_sets(
-            to_ncthw(preds_S, *self.student_spec), self.sample_axes,
-            self.pool_axes)
-        sets_T = to_sample_sets(
-            to_ncthw(preds_T, *self.teacher_spec), self.sample_axes,
-            self.pool_axes)
-        if sets_S.shape[0] != sets_T.shape[0] or sets_S.shape[2] != \
-                sets_T.shape[2]:
-            raise ValueError(
-                f'student sets {tuple(sets_S.shape)} and teacher sets '
-                f'{tuple(sets_T.shape)} (groups, samples, channels) must '
-                'have equal groups and channels')
+        sets_S, sets_T = self.sample_sets(preds_S, preds_T, self.sample_axes,
+                                          self.pool_axes)
         mean_S, moment_S = self.moments(sets_S)
         mean_T, moment_T = self.moments(sets_T)
         loss = self.mean_weight * (mean_S - mean_T).pow(2).mean()

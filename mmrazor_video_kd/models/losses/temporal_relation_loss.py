@@ -1,16 +1,13 @@
 """Temporal relation distillation."""
-from typing import Optional, Sequence
-
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from mmrazor.registry import MODELS
 
-from ..utils import to_ncthw
+from .video_feature_loss import VideoFeatureLoss
 
 
 @MODELS.register_module()
-class TemporalRelationLoss(nn.Module):
+class TemporalRelationLoss(VideoFeatureLoss):
     """Match each clip's frame-to-frame similarity matrix (T x T).
 
     Each frame's feature is averaged over space; ``R[i, j]`` is the cosine
@@ -22,27 +19,9 @@ class TemporalRelationLoss(nn.Module):
     its ``R`` is resized to the student's T by bilinear interpolation.
 
     Args:
-        layout, num_segments, grid, teacher_layout, teacher_num_segments,
-        teacher_grid: Feature layouts, as in :class:`MomentMatchingLoss`.
-        teacher_detach (bool): Defaults to True.
-        loss_weight (float): Defaults to 1.0.
+        **kwargs: Layouts, ``teacher_detach`` and ``loss_weight``, see
+            :class:`VideoFeatureLoss`.
     """
-
-    def __init__(self,
-                 layout: str = '2d',
-                 num_segments: Optional[int] = None,
-                 grid: Optional[Sequence[int]] = None,
-                 teacher_layout: Optional[str] = None,
-                 teacher_num_segments: Optional[int] = None,
-                 teacher_grid: Optional[Sequence[int]] = None,
-                 teacher_detach: bool = True,
-                 loss_weight: float = 1.0) -> None:
-        super().__init__()
-        self.student_spec = (layout, num_segments, grid)
-        self.teacher_spec = (teacher_layout or layout, teacher_num_segments
-                             or num_segments, teacher_grid or grid)
-        self.teacher_detach = teacher_detach
-        self.loss_weight = loss_weight
 
     @staticmethod
     def relation(feature: torch.Tensor) -> torch.Tensor:
@@ -59,10 +38,8 @@ class TemporalRelationLoss(nn.Module):
             preds_S (Tensor): Student feature.
             preds_T (Tensor): Teacher feature (any channel count).
         """
-        if self.teacher_detach:
-            preds_T = preds_T.detach()
-        rel_S = self.relation(to_ncthw(preds_S, *self.student_spec))
-        rel_T = self.relation(to_ncthw(preds_T, *self.teacher_spec))
+        feat_S, feat_T = self.canonical(preds_S, preds_T)
+        rel_S, rel_T = self.relation(feat_S), self.relation(feat_T)
         if rel_S.shape[0] != rel_T.shape[0]:
             raise ValueError(f'student has {rel_S.shape[0]} clips, teacher '
                              f'{rel_T.shape[0]}')

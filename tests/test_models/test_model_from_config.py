@@ -12,7 +12,8 @@ TEACHER_CFG = osp.join(
 
 
 def test_builds_model_with_its_preprocessor_through_mmrazor_registry():
-    model = MODELS.build(dict(type='model_from_config', config=TEACHER_CFG))
+    model = MODELS.build(
+        dict(_scope_='mmrazor', type='model_from_config', config=TEACHER_CFG))
     assert type(model).__name__ == 'Recognizer2D'
     assert type(model.backbone).__name__ == 'ResNetTSM'
     assert model.backbone.depth == 18
@@ -22,11 +23,12 @@ def test_builds_model_with_its_preprocessor_through_mmrazor_registry():
 
 def test_cfg_options_override_the_config():
     model = MODELS.build(dict(
-        type='model_from_config', config=TEACHER_CFG,
+        _scope_='mmrazor', type='model_from_config', config=TEACHER_CFG,
         cfg_options={'model.cls_head.num_classes': 5}))
     assert model.cls_head.fc_cls.out_features == 5
 
 
 def test_missing_config_is_named():
     with pytest.raises(FileNotFoundError, match='nope.py'):
-        MODELS.build(dict(type='model_from_config', config='nope.py'))
+        MODELS.build(dict(_scope_='mmrazor', type='model_from_config',
+                          config='nope.py'))

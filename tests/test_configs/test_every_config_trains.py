@@ -25,8 +25,8 @@ CONFIGS = sorted(
                        recursive=True) if '_base_' not in p)
 
 
-def small_data(cfg, avletters, batch_size):
-    """The overrides: 2 AVLetters clips, no workers."""
+def small_data(cfg, avletters, batch_size, tmp_path):
+    """The overrides: 2 AVLetters clips, no workers, caches in tmp."""
     options = {
         'train_dataloader.batch_size': batch_size,
         'train_dataloader.num_workers': 0,
@@ -39,6 +39,8 @@ def small_data(cfg, avletters, batch_size):
     }
     if 'teacher' in cfg.model:
         options['model.teacher_ckpt'] = None
+    if 'cache_dir' in cfg.model:
+        options['model.cache_dir'] = str(tmp_path / 'teacher_cache')
     cfg.merge_from_dict(options)
 
 
@@ -48,10 +50,11 @@ def test_configs_were_found():
 
 
 @pytest.mark.parametrize('config', CONFIGS)
-def test_config_trains_one_iteration(config, avletters):
+def test_config_trains_one_iteration(config, avletters, tmp_path):
     cfg = Config.fromfile(osp.join(REPO, config))
     heavy = 'vit-base' in config or 'vit-s_' in config
-    small_data(cfg, avletters, batch_size=1 if heavy else 2)
+    small_data(cfg, avletters, batch_size=1 if heavy else 2,
+               tmp_path=tmp_path)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)

@@ -1,0 +1,95 @@
+"""Offline distillation: teacher outputs read from a disk cache."""
+from typing import Dict, List, Optional
+
+import torch
+from mmrazor.models.algorithms import SingleTeacherDistill
+from mmrazor.models.task_modules.recorder import (ModuleInputsRecorder,
+                                                  ModuleOutputsRecorder)
+from mmrazor.models.utils import add_prefix
+from mmrazor.registry import MODELS
+
+from .teacher_output_cache import (TeacherOutputCache, teacher_fingerprint,
+                                   view_key)
+
+
+@MODELS.register_module()
+class CachedTeacherDistill(SingleTeacherDistill):
+    """``SingleTeacherDistill`` whose teacher outputs come from a disk cache.
+
+    The teacher runs only on the clips of a batch whose view is not cached
+    yet, and each clip's recorded teacher tensors are stored; the recorded
+    tensors of the whole batch, cached and fresh, are then handed to the
+    distiller's teacher recorders, as if the teacher had run. Keys combine the
+    clip's file, its exact view (frame indices, crop box, flip, size; see
+    :func:`view_key`) and a fingerprint of the teacher's config and weights,
+    so an output is never reused for another view or another teacher.
+
+    With random augmentation every epoch shows new views and the cache only
+    grows; wrap the random transforms in
+    :class:`~mmrazor_video_kd.datasets.transforms.FixedViews` (K fixed
+    views per clip, drawn at random each time) so that from about the
+    K-th epoch on every view is cached. Teacher recorders must record module
+    inputs or outputs whose first dimension is the batch (``N``) or
+    ``N * T``.
+
+    Args:
+        cache_dir (str): Cache directory (shared by runs; per-teacher
+            subdirectories).
+        **kwargs: Arguments of ``SingleTeacherDistill``.
+    """
+
+    def __init__(self, cache_dir: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if self.teacher_trainable:
+            raise ValueError('CachedTeacherDistill needs a frozen teacher '
+                             '(teacher_trainable=False)')
+        for name, recorder in self.distiller.teacher_recorders.recorders.items():
+            if not isinstance(recorder, (ModuleOutputsRecorder,
+                                         ModuleInputsRecorder)):
+                raise TypeError(f'teacher recorder {name!r} is a '
+                                f'{type(recorder).__name__}; the cache '
+                                'supports ModuleOutputs/ModuleInputs')
+        self.cache = TeacherOutputCache(
+            cache_dir, teacher_fingerprint(self.teacher,
+                                           dict(kwargs.get('teacher', {}))))
+
+    def _teacher_outputs(self, batch_inputs, data_samples) -> None:
+        """Fill the teacher recorders, from the cache where possible; the
+        teacher runs only on the clips whose view is not cached."""
+        recorders = self.distiller.teacher_recorders.recorders
+        keys = [view_key(sample.metainfo) for sample in data_samples]
+        per_clip = [self.cache.get(key) for key in keys]
+        missing = [i for i, c in enumerate(per_clip) if c is None]
+        if missing:
+            with self.distiller.teacher_recorders, torch.no_grad():
+                self.teacher(batch_inputs[missing],
+                             [data_samples[i] for i in missing], mode='loss')
+                fresh = {name: r.get_record_data().chunk(len(missing))
+                         for name, r in recorders.items()}
+            for j, i in enumerate(missing):
+                per_clip[i] = {name: chunks[j]
+                               for name, chunks in fresh.items()}
+                self.cache.put(keys[i], per_clip[i])
+        with self.distiller.teacher_recorders:
+            for name, recorder in recorders.items():
+                recorder.data_buffer.append(
+                    torch.cat([c[name] for c in per_clip]).to(
+                        batch_inputs.device))
+
+    def loss(self, batch_inputs: torch.Tensor,
+             data_samples: Optional[List] = None) -> Dict:
+        """Distillation losses with cached teacher outputs."""
+        losses = dict()
+        self.distiller.set_deliveries_override(False)
+        self._teacher_outputs(batch_inputs, data_samples)
+        self.distiller.set_deliveries_override(True)
+        with self.distiller.student_recorders, self.distiller.deliveries:
+            student_losses = self.student(batch_inputs, data_samples,
+                                          mode='loss')
+        if self.calculate_student_loss:
+            losses.update(add_prefix(student_losses, 'student'))
+        if not self.distillation_stopped:
+            losses.update(
+                add_prefix(self.distiller.compute_distill_losses(),
+                           'distill'))
+        return losses

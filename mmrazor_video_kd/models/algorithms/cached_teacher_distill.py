@@ -3,8 +3,7 @@ from typing import Dict, List, Optional
 
 import torch
 from mmrazor.models.algorithms import SingleTeacherDistill
-from mmrazor.models.task_modules.recorder import (ModuleInputsRecorder,
-                                                  ModuleOutputsRecorder)
+from mmrazor.models.task_modules.recorder import ModuleOutputsRecorder
 from mmrazor.models.utils import add_prefix
 from mmrazor.registry import MODELS
 
@@ -28,9 +27,9 @@ class CachedTeacherDistill(SingleTeacherDistill):
     grows; wrap the random transforms in
     :class:`~mmrazor_video_kd.datasets.transforms.FixedViews` (K fixed
     views per clip, drawn at random each time) so that from about the
-    K-th epoch on every view is cached. Teacher recorders must record module
-    inputs or outputs whose first dimension is the batch (``N``) or
-    ``N * T``.
+    K-th epoch on every view is cached. Teacher recorders must be
+    ``ModuleOutputs`` recorders of tensors whose first dimension is the
+    batch (``N``) or ``N * T``.
 
     Args:
         cache_dir (str): Cache directory (shared by runs; per-teacher
@@ -43,15 +42,18 @@ class CachedTeacherDistill(SingleTeacherDistill):
         if self.teacher_trainable:
             raise ValueError('CachedTeacherDistill needs a frozen teacher '
                              '(teacher_trainable=False)')
-        for name, recorder in self.distiller.teacher_recorders.recorders.items():
-            if not isinstance(recorder, (ModuleOutputsRecorder,
-                                         ModuleInputsRecorder)):
+        recorders = self.distiller.teacher_recorders.recorders
+        for name, recorder in recorders.items():
+            if type(recorder) is not ModuleOutputsRecorder:
                 raise TypeError(f'teacher recorder {name!r} is a '
                                 f'{type(recorder).__name__}; the cache '
-                                'supports ModuleOutputs/ModuleInputs')
+                                'supports ModuleOutputs recorders')
+        teacher_cfg = kwargs.get('teacher')
         self.cache = TeacherOutputCache(
-            cache_dir, teacher_fingerprint(self.teacher,
-                                           dict(kwargs.get('teacher', {}))))
+            cache_dir,
+            teacher_fingerprint(
+                self.teacher,
+                dict(teacher_cfg) if isinstance(teacher_cfg, dict) else {}))
 
     def _teacher_outputs(self, batch_inputs, data_samples) -> None:
         """Fill the teacher recorders, from the cache where possible; the
@@ -64,8 +66,15 @@ class CachedTeacherDistill(SingleTeacherDistill):
             with self.distiller.teacher_recorders, torch.no_grad():
                 self.teacher(batch_inputs[missing],
                              [data_samples[i] for i in missing], mode='loss')
-                fresh = {name: r.get_record_data().chunk(len(missing))
-                         for name, r in recorders.items()}
+                fresh = {}
+                for name, recorder in recorders.items():
+                    data = recorder.get_record_data()
+                    if not torch.is_tensor(data):
+                        raise TypeError(
+                            f'teacher recorder {name!r} recorded a '
+                            f'{type(data).__name__}; the cache stores '
+                            'tensors only')
+                    fresh[name] = data.chunk(len(missing))
             for j, i in enumerate(missing):
                 per_clip[i] = {name: chunks[j]
                                for name, chunks in fresh.items()}

@@ -48,7 +48,8 @@ def teacher_fingerprint(teacher: torch.nn.Module, config: dict) -> str:
     digest = hashlib.sha256(repr(sorted(config.items())).encode())
     for name, tensor in sorted(teacher.state_dict().items()):
         digest.update(name.encode())
-        digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+        raw = tensor.detach().cpu().contiguous().reshape(-1)
+        digest.update(raw.view(torch.uint8).numpy().tobytes())
     return digest.hexdigest()
 
 

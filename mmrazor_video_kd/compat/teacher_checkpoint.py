@@ -24,25 +24,26 @@ class TeacherCheckpointError(RuntimeError):
     """The teacher checkpoint cannot be read or does not fit the teacher."""
 
 
-def load_teacher_checkpoint(model, filename, map_location='cpu', **kwargs):
-    """Load ``filename`` into ``model`` strictly, with errors naming
-    ``model.teacher_ckpt``."""
+def load_teacher_checkpoint(model, filename, map_location='cpu',
+                            config_key=CONFIG_KEY, **kwargs):
+    """Load ``filename`` into ``model`` strictly, with errors naming the
+    config key that set it (``model.teacher_ckpt`` by default)."""
     from mmengine.runner.checkpoint import _load_checkpoint, \
         _load_checkpoint_to_model
     try:
         checkpoint = _load_checkpoint(filename, map_location=map_location)
     except Exception as error:  # noqa: B902
         raise TeacherCheckpointError(
-            f'{CONFIG_KEY} = {filename!r} cannot be read ({type(error).__name__}'
-            f': {error}). Set {CONFIG_KEY} to a local checkpoint file (e.g. '
-            f'--cfg-options {CONFIG_KEY}=PATH), or to None to start from a '
+            f'{config_key} = {filename!r} cannot be read ({type(error).__name__}'
+            f': {error}). Set {config_key} to a local checkpoint file (e.g. '
+            f'--cfg-options {config_key}=PATH), or to None to start from a '
             'randomly initialised teacher. Downloads do not work offline.'
         ) from error
     state = checkpoint.get('state_dict', checkpoint) if isinstance(
         checkpoint, dict) else None
     if not isinstance(state, dict):
         raise TeacherCheckpointError(
-            f'{CONFIG_KEY} = {filename!r} holds no state_dict')
+            f'{config_key} = {filename!r} holds no state_dict')
     state = {(k[len('module.'):] if k.startswith('module.') else k): v
              for k, v in state.items()}
     expected = set(model.state_dict())
@@ -50,7 +51,7 @@ def load_teacher_checkpoint(model, filename, map_location='cpu', **kwargs):
     unexpected = sorted(set(state) - expected)
     if missing or unexpected:
         raise TeacherCheckpointError(
-            f'{CONFIG_KEY} = {filename!r} does not fit the teacher built '
+            f'{config_key} = {filename!r} does not fit the teacher built '
             f'from its config: {len(missing)} missing keys {missing[:10]}'
             f'{" ..." if len(missing) > 10 else ""}, {len(unexpected)} '
             f'unexpected keys {unexpected[:10]}'

@@ -1,18 +1,16 @@
 """Generate a small video classification dataset of drawn motions.
 
-Each clip shows one shape (circle, square or triangle; random colour, size,
-orientation, position and speed; random grey background; pixel noise) moving
-in one of eight ways: the label is the motion, no single frame tells it. The
-frame is a torus (a shape leaving one edge re-enters at the opposite one)
-and every centre is uniform on it, so at *every* time step the position has
-the same distribution in all classes. Sizes match when pooled over time:
-``shrink`` is ``grow`` reversed, other classes keep the radius of a random
-frame of a growing clip. Coordinates are image ones, x right and y *down*:
-angle ``a`` puts a point at ``(cos a, sin a)`` from the centre, so a growing
-angle turns clockwise on screen. Writes ``videos/<class>_<idx>.mp4``, lists
-``train_list.txt`` and ``val_list.txt`` (MMAction2 ``VideoDataset``, paths
-relative to ``--out-dir``), ``label_map.txt`` and ``meta.json`` into a
-temporary sibling directory renamed into place at the end.
+One shape (circle, square or triangle; random colour, size, angle, position
+and speed; random grey background; pixel noise) moves in one of eight ways,
+and only the frame order tells which. The frame is a torus (a shape leaving
+one edge re-enters at the opposite one) and centres are uniform on it, so at
+*every* time step the position has one distribution in all classes. Sizes
+match pooled over time: ``shrink`` is ``grow`` reversed, other classes keep
+the size of a random frame of ``grow``. Image coordinates, x right, y *down*:
+angle ``a`` points to ``(cos a, sin a)``, a growing angle turns clockwise on
+screen. Writes ``videos/<class>_<idx>.mp4``, ``{train,val}_list.txt``
+(MMAction2 ``VideoDataset``, paths relative to the output directory),
+``label_map.txt`` and ``meta.json`` to a temporary sibling, then renames it.
 """
 import argparse
 import itertools
@@ -54,20 +52,19 @@ def render_clip(name, rng, frames=16, size=64):
     """
     u = np.linspace(0, 1, frames)
     small, large = rng.uniform(0.06, 0.09), rng.uniform(0.16, 0.22)
-    radii = (small + (large - small) * u) * size  # growing
-    centres = np.tile(rng.uniform(0, size, size=2), (frames, 1))  # unwrapped
+    radii = small + (large - small) * u  # growing; lengths in units of size
+    centres = np.tile(rng.uniform(0, 1, size=2), (frames, 1))  # unwrapped
     angles = np.full(frames, rng.uniform(0, 2 * np.pi))
     if name == 'shrink':
         radii = radii[::-1]
     elif name != 'grow':
         radii = np.full(frames, rng.choice(radii))
     if name in DIRECTIONS:
-        shift = rng.uniform(0.3, 0.6) * size * (u - 0.5)
-        centres += shift[:, None] * DIRECTIONS[name]
+        centres += np.outer(u - 0.5, DIRECTIONS[name]) * rng.uniform(0.3, 0.6)
     elif name.startswith('rotate'):
         sign = 1 if name == 'rotate_clockwise' else -1
         angles += sign * rng.uniform(0.6, 1.2) * np.pi * u
-        centres += rng.uniform(0.15, 0.25) * size * np.stack(
+        centres += rng.uniform(0.15, 0.25) * np.stack(
             [np.cos(angles), np.sin(angles)], 1)
     sides = list(SIDES.values())[rng.integers(len(SIDES))]
     colour = tuple(float(c) for c in rng.uniform(140, 255, size=3))
@@ -75,7 +72,7 @@ def render_clip(name, rng, frames=16, size=64):
     noise = rng.normal(0, 4, size=(frames, size, size, 1))
     a = angles[:, None] + np.arange(sides) * 2 * np.pi / sides
     polygons = radii[:, None, None] * np.stack([np.cos(a), np.sin(a)], -1)
-    polygons += centres[:, None] % size
+    polygons = (polygons + centres[:, None] % 1) * size
     clip = np.full((frames, size, size, 3), background, np.uint8)
     for frame, polygon in zip(clip, polygons):  # with copies across edges
         for offset in itertools.product((-size, 0, size), repeat=2):
@@ -87,14 +84,14 @@ def render_clip(name, rng, frames=16, size=64):
 def _generate(root, meta):
     """Write all videos, lists and ``meta.json`` (last) into ``root``."""
     os.makedirs(osp.join(root, 'videos'))
-    lists, size, fourcc = dict(train=[], val=[]), meta['size'], \
-        cv2.VideoWriter_fourcc(*'mp4v')
+    lists, size = dict(train_list=[], val_list=[]), meta['size']
     for label, name in enumerate(CLASSES):
         for idx in range(meta['num_train'] + meta['num_val']):
             rel = f'videos/{name}_{idx:04d}.mp4'
             clip = render_clip(name, clip_rng(meta['seed'], label, idx),
                                meta['frames'], size)
-            writer = cv2.VideoWriter(osp.join(root, rel), fourcc, FPS,
+            writer = cv2.VideoWriter(osp.join(root, rel),
+                                     cv2.VideoWriter_fourcc(*'mp4v'), FPS,
                                      (size, size))
             if not writer.isOpened():
                 raise RuntimeError(f'OpenCV cannot write mp4v video {rel}')
@@ -102,14 +99,13 @@ def _generate(root, meta):
                 writer.write(frame)
             writer.release()
             split = 'train' if idx < meta['num_train'] else 'val'
-            lists[split].append(f'{rel} {label}\n')
-    texts = {f'{split}_list.txt': ''.join(lines)
-             for split, lines in lists.items()}
-    texts.update({'label_map.txt': '\n'.join(CLASSES) + '\n',
-                  'meta.json': json.dumps(meta, indent=2)})  # written last
-    for name, text in texts.items():
-        with open(osp.join(root, name), 'w') as f:
-            f.write(text)
+            lists[f'{split}_list'].append(f'{rel} {label}\n')
+    lists['label_map'] = [name + '\n' for name in CLASSES]
+    for key, lines in lists.items():
+        with open(osp.join(root, f'{key}.txt'), 'w') as f:
+            f.writelines(lines)
+    with open(osp.join(root, 'meta.json'), 'w') as f:  # last: marks complete
+        json.dump(meta, f, indent=2)
 
 
 def _is_complete(root, meta):
@@ -120,10 +116,11 @@ def _is_complete(root, meta):
         for split in ('train', 'val'):
             with open(osp.join(root, f'{split}_list.txt')) as f:
                 paths += [line.split()[0] for line in f if line.strip()]
-    except (OSError, ValueError, IndexError):
+    except (OSError, ValueError):
         return False
     n = 1 + len(CLASSES) * (meta['num_train'] + meta['num_val'])
-    return len(paths) == n and all(osp.isfile(osp.join(root, p)) for p in paths)
+    return len(paths) == n and all(
+        osp.isfile(osp.join(root, p)) for p in paths)
 
 
 def make_motion_dataset(out_dir, num_train=40, num_val=12, frames=16,
@@ -137,8 +134,7 @@ def make_motion_dataset(out_dir, num_train=40, num_val=12, frames=16,
         frames (int): Frames per clip. Defaults to 16.
         size (int): Frame width and height in pixels (even). Defaults to 64.
         seed (int): Random seed. Defaults to 0.
-        force (bool): Regenerate even if ``out_dir`` holds a dataset (any
-            parameters, complete or not). Defaults to False.
+        force (bool): Regenerate whatever ``out_dir`` holds. Defaults to False.
 
     Returns:
         dict: The dataset's meta (generator version, classes, parameters).
@@ -193,10 +189,8 @@ def parse_args(argv=None):
 
 def main(argv=None):
     """Command-line entry point."""
-    args = parse_args(argv)
     try:
-        make_motion_dataset(args.out_dir, args.num_train, args.num_val,
-                            args.frames, args.size, args.seed, args.force)
+        make_motion_dataset(**vars(parse_args(argv)))
     except (FileExistsError, ValueError) as error:
         raise SystemExit(f'error: {error}')
 

@@ -1,198 +1,196 @@
 """Generate a small video classification dataset of drawn motions.
 
-One shape (circle, square or triangle; random colour, size, angle, position
-and speed; random grey background; pixel noise) moves in one of eight ways,
-and only the frame order tells which. The frame is a torus (a shape leaving
-one edge re-enters at the opposite one) and centres are uniform on it, so at
-*every* time step the position has one distribution in all classes. Sizes
-match pooled over time: ``shrink`` is ``grow`` reversed, other classes keep
-the size of a random frame of ``grow``. Image coordinates, x right, y *down*:
-angle ``a`` points to ``(cos a, sin a)``, a growing angle turns clockwise on
-screen. Writes ``videos/<class>_<idx>.mp4``, ``{train,val}_list.txt``
-(MMAction2 ``VideoDataset``, paths relative to the output directory),
-``label_map.txt`` and ``meta.json`` to a temporary sibling, then renames it.
+Each clip shows one shape (circle, square or triangle, random colour, size
+and position, on a random grey background with pixel noise) that moves in
+one of eight ways. The label is the motion, which a frame taken at a random
+time does not reveal: a translated shape is swept symmetrically around a
+random centre, a rotating one starts at a random angle, and a shrinking shape
+is a growing one played backwards, so the frames of opposite classes share
+one position and size distribution. Only their order tells the classes
+apart.
+
+Coordinates are image coordinates (x to the right, y *down*): an angle that
+increases turns clockwise on screen.
+
+Example::
+
+    python tools/data/make_motion_dataset.py --out-dir data/motions
+
+writes ``videos/<class>_<idx>.mp4``, ``train_list.txt`` / ``val_list.txt``
+(MMAction2 ``VideoDataset`` lists, paths relative to the output directory),
+``label_map.txt`` and ``meta.json``.
 """
 import argparse
-import itertools
 import json
 import os
 import os.path as osp
 import shutil
-import tempfile
 
 import cv2
 import numpy as np
 
 CLASSES = ('move_left', 'move_right', 'move_up', 'move_down',
            'rotate_clockwise', 'rotate_counterclockwise', 'grow', 'shrink')
-DIRECTIONS = dict(
-    move_left=(-1, 0), move_right=(1, 0), move_up=(0, -1), move_down=(0, 1))
-SIDES = dict(circle=32, square=4, triangle=3)  # drawn as regular polygons
+DIRECTIONS = dict(move_left=(-1, 0), move_right=(1, 0), move_up=(0, -1),
+                  move_down=(0, 1))
 FPS = 25
-VERSION = 2  # bump when the drawing changes: old datasets no longer match
-FILES = {'videos', 'train_list.txt', 'val_list.txt', 'label_map.txt'}
 
 
-def clip_rng(seed, label, idx):
-    """The random generator of clip ``idx`` of class ``label``."""
-    return np.random.default_rng([seed, label, idx])
+def _draw(frame, shape, centre, radius, colour):
+    x, y = centre
+    if shape == 'circle':
+        cv2.circle(frame, (int(round(x)), int(round(y))), int(round(radius)),
+                   colour, -1, cv2.LINE_AA)
+        return
+    angles = (np.arange(4) * np.pi / 2 + np.pi / 4 if shape == 'square' else
+              np.arange(3) * 2 * np.pi / 3 - np.pi / 2)
+    points = np.stack([x + radius * np.cos(angles),
+                       y + radius * np.sin(angles)], axis=1)
+    cv2.fillPoly(frame, [np.round(points).astype(np.int32)], colour,
+                 cv2.LINE_AA)
 
 
-def render_clip(name, rng, frames=16, size=64):
-    """Render one clip of class ``name``.
-
-    Args:
-        name (str): One of :data:`CLASSES`.
-        rng (numpy.random.Generator): Source of all randomness of the clip.
-        frames (int): Number of frames. Defaults to 16.
-        size (int): Width and height in pixels. Defaults to 64.
-
-    Returns:
-        np.ndarray: ``(frames, size, size, 3)`` uint8 BGR frames.
-    """
+def _trajectory(label, rng, frames, size):
+    """Centres and radii of the shape over time for one clip."""
     u = np.linspace(0, 1, frames)
-    small, large = rng.uniform(0.06, 0.09), rng.uniform(0.16, 0.22)
-    radii = small + (large - small) * u  # growing; lengths in units of size
-    centres = np.tile(rng.uniform(0, 1, size=2), (frames, 1))  # unwrapped
-    angles = np.full(frames, rng.uniform(0, 2 * np.pi))
-    if name == 'shrink':
-        radii = radii[::-1]
-    elif name != 'grow':
-        radii = np.full(frames, rng.choice(radii))
-    if name in DIRECTIONS:
-        centres += np.outer(u - 0.5, DIRECTIONS[name]) * rng.uniform(0.3, 0.6)
-    elif name.startswith('rotate'):
-        sign = 1 if name == 'rotate_clockwise' else -1
-        angles += sign * rng.uniform(0.6, 1.2) * np.pi * u
-        centres += rng.uniform(0.15, 0.25) * np.stack(
-            [np.cos(angles), np.sin(angles)], 1)
-    sides = list(SIDES.values())[rng.integers(len(SIDES))]
+    radius = rng.uniform(0.08, 0.13) * size
+    if label in DIRECTIONS:
+        length = rng.uniform(0.3, 0.5) * size
+        margin = radius + 1
+        centre = rng.uniform(margin + length / 2, size - margin - length / 2,
+                             size=2)
+        offsets = (u - 0.5)[:, None] * length * np.array(DIRECTIONS[label])
+        return centre + offsets, np.full(frames, radius)
+    if label.startswith('rotate'):
+        orbit = rng.uniform(0.15, 0.25) * size
+        centre = rng.uniform(orbit + radius + 1, size - orbit - radius - 1,
+                             size=2)
+        sign = 1 if label == 'rotate_clockwise' else -1
+        angles = rng.uniform(0, 2 * np.pi) + sign * rng.uniform(
+            0.6, 1.2) * np.pi * u
+        centres = centre + orbit * np.stack(
+            [np.cos(angles), np.sin(angles)], axis=1)
+        return centres, np.full(frames, radius)
+    small, large = rng.uniform(0.04, 0.07) * size, rng.uniform(
+        0.16, 0.24) * size
+    radii = small + (large - small) * u
+    centre = rng.uniform(large + 1, size - large - 1, size=2)
+    return np.tile(centre, (frames, 1)), radii if label == 'grow' else radii[
+        ::-1]
+
+
+def render_clip(label, rng, frames=16, size=64):
+    """Render one clip as a ``(frames, size, size, 3)`` uint8 BGR array."""
+    centres, radii = _trajectory(label, rng, frames, size)
+    shape = rng.choice(['circle', 'square', 'triangle'])
+    background = rng.uniform(10, 90)
     colour = tuple(float(c) for c in rng.uniform(140, 255, size=3))
-    background = round(rng.uniform(10, 90))
     noise = rng.normal(0, 4, size=(frames, size, size, 1))
-    a = angles[:, None] + np.arange(sides) * 2 * np.pi / sides
-    polygons = radii[:, None, None] * np.stack([np.cos(a), np.sin(a)], -1)
-    polygons = (polygons + centres[:, None] % 1) * size
-    clip = np.full((frames, size, size, 3), background, np.uint8)
-    for frame, polygon in zip(clip, polygons):  # with copies across edges
-        for offset in itertools.product((-size, 0, size), repeat=2):
-            points = np.round((polygon + offset) * 16).astype(np.int32)
-            cv2.fillPoly(frame, [points], colour, cv2.LINE_AA, shift=4)
-    return np.clip(clip + noise, 0, 255).round().astype(np.uint8)
+    clip = np.empty((frames, size, size, 3), np.uint8)
+    for t in range(frames):
+        frame = np.full((size, size, 3), background, np.float32)
+        _draw(frame, shape, centres[t], radii[t], colour)
+        clip[t] = np.clip(frame + noise[t], 0, 255).astype(np.uint8)
+    return clip
 
 
-def _generate(root, meta):
-    """Write all videos, lists and ``meta.json`` (last) into ``root``."""
-    os.makedirs(osp.join(root, 'videos'))
-    lists, size = dict(train_list=[], val_list=[]), meta['size']
+def _write_video(path, clip):
+    size = clip.shape[1]
+    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), FPS,
+                             (size, size))
+    if not writer.isOpened():
+        raise RuntimeError(f'OpenCV cannot write mp4v video {path!r}')
+    for frame in clip:
+        writer.write(frame)
+    writer.release()
+
+
+def _generate(tmp_dir, meta):
+    rng = np.random.default_rng(meta['seed'])
+    os.makedirs(osp.join(tmp_dir, 'videos'))
+    lists = dict(train=[], val=[])
     for label, name in enumerate(CLASSES):
         for idx in range(meta['num_train'] + meta['num_val']):
-            rel = f'videos/{name}_{idx:04d}.mp4'
-            clip = render_clip(name, clip_rng(meta['seed'], label, idx),
-                               meta['frames'], size)
-            writer = cv2.VideoWriter(osp.join(root, rel),
-                                     cv2.VideoWriter_fourcc(*'mp4v'), FPS,
-                                     (size, size))
-            if not writer.isOpened():
-                raise RuntimeError(f'OpenCV cannot write mp4v video {rel}')
-            for frame in clip:
-                writer.write(frame)
-            writer.release()
             split = 'train' if idx < meta['num_train'] else 'val'
-            lists[f'{split}_list'].append(f'{rel} {label}\n')
-    lists['label_map'] = [name + '\n' for name in CLASSES]
-    for key, lines in lists.items():
-        with open(osp.join(root, f'{key}.txt'), 'w') as f:
+            rel = f'videos/{name}_{idx:04d}.mp4'
+            _write_video(
+                osp.join(tmp_dir, rel),
+                render_clip(name, rng, meta['frames'], meta['size']))
+            lists[split].append(f'{rel} {label}\n')
+    for split, lines in lists.items():
+        with open(osp.join(tmp_dir, f'{split}_list.txt'), 'w') as f:
             f.writelines(lines)
-    with open(osp.join(root, 'meta.json'), 'w') as f:  # last: marks complete
+    with open(osp.join(tmp_dir, 'label_map.txt'), 'w') as f:
+        f.write('\n'.join(CLASSES) + '\n')
+    with open(osp.join(tmp_dir, 'meta.json'), 'w') as f:
         json.dump(meta, f, indent=2)
-
-
-def _is_complete(root, meta):
-    """Whether ``root`` holds the whole dataset described by ``meta``."""
-    try:
-        with open(osp.join(root, 'meta.json')) as f:
-            paths = ['label_map.txt'] if json.load(f) == meta else []
-        for split in ('train', 'val'):
-            with open(osp.join(root, f'{split}_list.txt')) as f:
-                paths += [line.split()[0] for line in f if line.strip()]
-    except (OSError, ValueError):
-        return False
-    n = 1 + len(CLASSES) * (meta['num_train'] + meta['num_val'])
-    return len(paths) == n and all(
-        osp.isfile(osp.join(root, p)) for p in paths)
 
 
 def make_motion_dataset(out_dir, num_train=40, num_val=12, frames=16,
                         size=64, seed=0, force=False):
-    """Generate the dataset in ``out_dir``, or keep an identical one there.
+    """Generate the dataset in ``out_dir`` (or keep an identical one).
 
     Args:
         out_dir (str): Output directory.
         num_train (int): Training clips per class. Defaults to 40.
         num_val (int): Validation clips per class. Defaults to 12.
         frames (int): Frames per clip. Defaults to 16.
-        size (int): Frame width and height in pixels (even). Defaults to 64.
+        size (int): Frame width and height in pixels. Defaults to 64.
         seed (int): Random seed. Defaults to 0.
-        force (bool): Regenerate whatever ``out_dir`` holds. Defaults to False.
+        force (bool): Replace an existing, different ``out_dir``.
 
     Returns:
-        dict: The dataset's meta (generator version, classes, parameters).
+        dict: The dataset's meta (parameters and classes).
     """
-    if num_train < 1 or num_val < 0 or frames < 2 or size < 16 or size % 2:
-        raise ValueError(f'need {num_train=} >= 1, {num_val=} >= 0, '
-                         f'{frames=} >= 2 and an even {size=} >= 16')
-    meta = dict(version=VERSION, classes=list(CLASSES), num_train=num_train,
-                num_val=num_val, frames=frames, size=size, seed=seed)
+    meta = dict(num_train=num_train, num_val=num_val, frames=frames,
+                size=size, seed=seed, classes=list(CLASSES))
+    meta_file = osp.join(out_dir, 'meta.json')
+    if osp.exists(out_dir) and not force:
+        existing = None
+        if osp.isfile(meta_file):
+            with open(meta_file) as f:
+                existing = json.load(f)
+        if existing == meta:
+            print(f'{out_dir}: dataset with these parameters exists, kept')
+            return meta
+        raise FileExistsError(
+            f'{out_dir} exists but does not hold a dataset made with these '
+            'parameters (see its meta.json); pass --force to replace it')
     out_dir = osp.abspath(out_dir)
-    if not force and _is_complete(out_dir, meta):
-        print(f'{out_dir}: dataset with these parameters exists, kept')
-        return meta
-    content = set(os.listdir(out_dir)) if osp.isdir(out_dir) else set()
-    alien = sorted(content - FILES - {'meta.json'})[:5]
-    if (osp.lexists(out_dir) and not osp.isdir(out_dir)) or alien:
-        raise FileExistsError(f'{out_dir} was not made by this tool (it is a '
-                              f'file or holds {alien}); not replacing it')
-    if content and not force:
-        raise FileExistsError(f'{out_dir} holds another or an incomplete '
-                              'dataset (see meta.json); use --force to redo')
-    parent, base = osp.split(out_dir)
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=f'.{base}.tmp-', dir=parent)
+    tmp_dir = f'{out_dir}.tmp-{os.getpid()}'
+    shutil.rmtree(tmp_dir, ignore_errors=True)
     try:
-        _generate(osp.join(tmp, 'new'), meta)
-        if osp.lexists(out_dir):
-            os.rename(out_dir, osp.join(tmp, 'old'))
-        os.rename(osp.join(tmp, 'new'), out_dir)
+        _generate(tmp_dir, meta)
+        if osp.exists(out_dir):
+            shutil.rmtree(out_dir)
+        os.rename(tmp_dir, out_dir)
     finally:
-        if osp.lexists(osp.join(tmp, 'old')) and not osp.lexists(out_dir):
-            os.rename(osp.join(tmp, 'old'), out_dir)  # failed: put it back
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f'{out_dir}: {len(CLASSES)} x ({num_train} + {num_val}) clips')
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+    print(f'{out_dir}: {len(CLASSES)} classes, {num_train} train and '
+          f'{num_val} val clips each')
     return meta
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for option, default, text in [('out-dir', 'data/motions', 'output dir'),
-                                  ('num-train', 40, 'training clips/class'),
-                                  ('num-val', 12, 'validation clips/class'),
-                                  ('frames', 16, 'frames per clip'),
-                                  ('size', 64, 'frame width and height'),
-                                  ('seed', 0, 'random seed')]:
-        parser.add_argument(f'--{option}', type=type(default),
-                            default=default, help=f'{text} ({default})')
+    parser.add_argument('--out-dir', default='data/motions')
+    parser.add_argument('--num-train', type=int, default=40)
+    parser.add_argument('--num-val', type=int, default=12)
+    parser.add_argument('--frames', type=int, default=16)
+    parser.add_argument('--size', type=int, default=64)
+    parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--force', action='store_true',
-                        help='regenerate even if --out-dir holds a dataset')
+                        help='replace an existing, different dataset')
     return parser.parse_args(argv)
 
 
 def main(argv=None):
-    """Command-line entry point."""
+    args = parse_args(argv)
     try:
-        make_motion_dataset(**vars(parse_args(argv)))
-    except (FileExistsError, ValueError) as error:
-        raise SystemExit(f'error: {error}')
+        make_motion_dataset(args.out_dir, args.num_train, args.num_val,
+                            args.frames, args.size, args.seed, args.force)
+    except FileExistsError as error:
+        raise SystemExit(str(error))
 
 
 if __name__ == '__main__':

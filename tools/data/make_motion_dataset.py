@@ -7,7 +7,9 @@ time does not reveal: a translated shape is swept symmetrically around a
 random centre, a rotating one starts at a random angle, and a shrinking shape
 is a growing one played backwards, so the frames of opposite classes share
 one position and size distribution. Only their order tells the classes
-apart.
+apart. A frame at a *known* time still carries a hint: the first frame of
+``move_left`` lies right of its centre on average, and a first ``grow``
+frame is small.
 
 Coordinates are image coordinates (x to the right, y *down*): an angle that
 increases turns clockwise on screen.

@@ -7,7 +7,6 @@ Examples::
         --verify configs/recognition/tsm/tsm_mobilenetv2-w0.5_1x1x8_20e_motions-rgb.py
 """
 import argparse
-import os
 import os.path as osp
 import sys
 
@@ -43,19 +42,9 @@ def verify(state_dict, config):
     return model
 
 
-def save_atomic(obj, path):
-    """Write to a temporary file next to ``path`` and rename it into place."""
-    tmp = f'{path}.tmp{os.getpid()}'
-    try:
-        torch.save(obj, tmp)
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
-
-
 def main(argv=None):
     import mmrazor_video_kd  # noqa: F401  (compat: safe torch.load)
+    from mmrazor_video_kd.compat.atomic_checkpoint import atomic_torch_save
     from mmrazor_video_kd.utils import (NotADistillationCheckpoint,
                                         student_checkpoint)
     args = parse_args(argv)
@@ -74,9 +63,7 @@ def main(argv=None):
     if args.verify:
         verify(converted['state_dict'], args.verify)
         print(f'verified: {args.verify} loads the student strictly')
-    if osp.dirname(out):
-        os.makedirs(osp.dirname(out), exist_ok=True)
-    save_atomic(converted, out)
+    atomic_torch_save(converted, out)
     dropped = converted['meta']['converted_from_distillation'][
         'dropped_prefixes']
     print(f'saved {len(converted["state_dict"])} student tensors to {out} '

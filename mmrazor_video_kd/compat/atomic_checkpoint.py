@@ -34,6 +34,17 @@ def atomic_write_bytes(data: bytes, path: str) -> None:
         raise
 
 
+def atomic_torch_save(obj, path: str) -> None:
+    """``torch.save`` to ``path`` atomically (see
+    :func:`atomic_write_bytes`)."""
+    import io
+
+    import torch
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
+    atomic_write_bytes(buffer.getvalue(), path)
+
+
 def patch_local_backend(module) -> None:
     """Make ``LocalBackend.put`` atomic."""
     cls = module.LocalBackend

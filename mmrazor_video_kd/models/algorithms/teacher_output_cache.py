@@ -1,6 +1,5 @@
 """On-disk store of teacher outputs, keyed by teacher and exact view."""
 import hashlib
-import io
 import json
 import os
 import os.path as osp
@@ -9,7 +8,7 @@ from typing import Dict, Optional
 import numpy as np
 import torch
 
-from ...compat.atomic_checkpoint import atomic_write_bytes
+from ...compat.atomic_checkpoint import atomic_torch_save
 
 #: Metainfo that identifies the view of a clip the student sees.
 VIEW_KEYS = ('filename', 'view_index', 'frame_inds', 'clip_len',
@@ -86,7 +85,6 @@ class TeacherOutputCache:
 
     def put(self, key: str, outputs: Dict[str, torch.Tensor]) -> None:
         """Store the outputs of one view (written atomically)."""
-        buffer = io.BytesIO()
-        torch.save({k: v.detach().cpu().clone() for k, v in outputs.items()},
-                   buffer)
-        atomic_write_bytes(buffer.getvalue(), self._path(key))
+        atomic_torch_save(
+            {k: v.detach().cpu().clone() for k, v in outputs.items()},
+            self._path(key))

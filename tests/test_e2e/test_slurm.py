@@ -11,7 +11,7 @@ import sys
 import pytest
 from conftest import REPO
 
-from test_training_runs import motions, override, student  # noqa: F401
+from test_training_runs import _logs, motions, override, student  # noqa: F401,E501
 
 CLUSTER = osp.join(REPO, 'tools', 'ci', 'slurm_cluster.sh')
 
@@ -48,8 +48,7 @@ def test_slurm_train_two_tasks_then_test(slurm, tmp_path, motions):  # noqa: F81
                 env=env, timeout=900)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
-    [log] = [osp.join(work, d, f'{d}.log') for d in os.listdir(work)
-             if osp.isfile(osp.join(work, d, f'{d}.log'))]
+    [log] = list(_logs(work))
     text = open(log).read()
     assert 'Distributed launcher: slurm' in text
     assert 'Epoch(train) [1][4/4]' in text  # 32 clips / (2 tasks x 4)

@@ -131,3 +131,27 @@ def test_student_predictions_on_its_view():
     predictions = model.test_step(batch())
     assert len(predictions) == 2
     assert predictions[0].pred_score.shape == (8, )
+
+
+def test_views_collated_by_the_dataloader_reach_each_model():
+    """MMEngine's pseudo_collate turns per-sample view dicts into
+    ``{view: [tensor, ...]}``; both forms select the same tensors."""
+    from mmengine.dataset import pseudo_collate
+    data = batch()
+    samples = [dict(inputs=i, data_samples=s)
+               for i, s in zip(data['inputs'], data['data_samples'])]
+    collated = pseudo_collate(samples)
+    assert isinstance(collated['inputs'], dict)
+    for view in ('frames8', 'frames16'):
+        a = model_input(collated, view)
+        b = model_input(data, view)
+        assert all(torch.equal(x, y) for x, y in zip(a, b))
+    model = build()
+    model.train()
+    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+    assert 'distill.loss_teacher' in model.train_step(collated, optim)
+
+
+def model_input(data, view):
+    from mmrazor_video_kd.models.algorithms import MultiTeacherDistill
+    return MultiTeacherDistill.select_view(data, view, 'test')['inputs']

@@ -1,4 +1,5 @@
 """Transforms, registered in ``mmaction.registry.TRANSFORMS``."""
 from .fixed_views import FixedViews
+from .temporal_stride_views import TemporalStrideViews
 
-__all__ = ['FixedViews']
+__all__ = ['FixedViews', 'TemporalStrideViews']

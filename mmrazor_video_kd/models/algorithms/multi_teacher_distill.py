@@ -94,14 +94,23 @@ class MultiTeacherDistill(BaseAlgorithm):
 
     @staticmethod
     def select_view(data: dict, view: Optional[str], owner: str) -> dict:
-        """The batch with each sample's input reduced to ``view``."""
+        """The batch with each sample's input reduced to ``view``.
+
+        Inputs may be collated as ``{view: [tensor, ...]}`` (MMEngine's
+        ``pseudo_collate``) or be a list of ``{view: tensor}`` dicts.
+        """
         inputs = data['inputs']
-        if not inputs or not isinstance(inputs[0], dict):
+        if isinstance(inputs, dict):
+            views = inputs
+        elif inputs and isinstance(inputs[0], dict):
+            views = {key: [sample[key] for sample in inputs]
+                     for key in inputs[0]}
+        else:
             return data
-        if view is None or view not in inputs[0]:
+        if view is None or view not in views:
             raise KeyError(f'{owner} takes view {view!r}; the samples have '
-                           f'views {sorted(inputs[0])}')
-        return dict(data, inputs=[sample[view] for sample in inputs])
+                           f'views {sorted(views)}')
+        return dict(data, inputs=views[view])
 
     def distill_losses(self, data: dict) -> dict:
         """All losses of one batch of raw (not preprocessed) data."""

@@ -1,0 +1,4 @@
+"""Recognizers registered in ``mmaction.registry.MODELS``."""
+from .ensemble_recognizer import EnsembleRecognizer
+
+__all__ = ['EnsembleRecognizer']

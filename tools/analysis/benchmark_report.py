@@ -1,0 +1,278 @@
+"""Results of ``tools/analysis/run_benchmark.sh``: per-run collection, the
+README results table, plots.
+
+    python tools/analysis/benchmark_report.py collect RUN_DIR --config CFG [--seed S]
+    python tools/analysis/benchmark_report.py report WORK_DIR --student-config CFG \
+        --teacher-config CFG --methods M [M ...]
+
+``collect`` reads a finished run (its ``RUN_DIR.log`` and the
+``vis_data/scalars.json`` files of every session, resumed ones included)
+and writes ``RUN_DIR/result.json``: final validation top-1 of the model
+(and of the teacher, for distillation runs) and the training curves.
+``report`` turns all results into ``results.md``, ``results.json`` and
+PNG plots in WORK_DIR.
+"""
+import argparse
+import glob
+import json
+import os.path as osp
+import re
+import sys
+
+METRIC = re.compile(r'(?<![\w.])acc/top1: ([0-9.]+)')
+TEACHER_METRIC = re.compile(r'teacher\.acc/top1: ([0-9.]+)')
+
+
+def last_match(pattern, lines):
+    """The value of the last line matching ``pattern``, or None."""
+    for line in reversed(lines):
+        found = pattern.search(line)
+        if found:
+            return float(found.group(1))
+    return None
+
+
+def training_curves(run_dir):
+    """Loss terms per iteration over all sessions of a run, in order."""
+    curves = {}
+    for path in sorted(glob.glob(osp.join(run_dir, '*', 'vis_data',
+                                          'scalars.json'))):
+        with open(path) as file:
+            for line in file:
+                entry = json.loads(line)
+                if 'step' not in entry or 'loss' not in entry:
+                    continue
+                for key, value in entry.items():
+                    if key == 'loss' or key.startswith('loss') or \
+                            '.loss' in key:
+                        curves.setdefault(key, {})[entry['step']] = value
+    return {key: sorted(points.items()) for key, points in curves.items()}
+
+
+def collect(args):
+    """Write RUN_DIR/result.json from a finished run."""
+    log = args.run_dir.rstrip('/') + '.log'
+    with open(log) as file:
+        lines = file.read().splitlines()
+    top1 = last_match(METRIC, lines)
+    if top1 is None:
+        sys.exit(f'{log}: no "acc/top1" line; did the run finish?')
+    result = dict(config=args.config, seed=args.seed, top1=top1,
+                  teacher_top1=last_match(TEACHER_METRIC, lines),
+                  curves=training_curves(args.run_dir))
+    with open(osp.join(args.run_dir, 'result.json'), 'w') as file:
+        json.dump(result, file)
+    print(f'{osp.basename(args.run_dir)}: top-1 {100 * top1:.1f}%')
+
+
+def load_results(work_dir, prefix):
+    """``{seed: result}`` of the runs named ``PREFIX_seed<N>``."""
+    results = {}
+    for path in sorted(glob.glob(osp.join(work_dir, f'{prefix}_seed*',
+                                          'result.json'))):
+        with open(path) as file:
+            result = json.load(file)
+        results[result['seed']] = result
+    return results
+
+
+def mean_std(values):
+    """Mean and sample standard deviation (0 for one value)."""
+    mean = sum(values) / len(values)
+    if len(values) < 2:
+        return mean, 0.0
+    return mean, (sum((v - mean)**2 for v in values) / (len(values) - 1))**.5
+
+
+def model_costs(models, repeats):
+    """Parameters (M), GFLOPs and median CPU latency (ms) of one clip for
+    each ``name: (config, frames)``; latency repeats interleave the models,
+    so that load changes on the machine affect them alike."""
+    import statistics
+    import time
+
+    import torch
+    from mmengine.analysis import get_model_complexity_info
+    from mmengine.config import Config
+
+    from mmrazor_video_kd.models import model_from_config
+    built, costs = {}, {}
+    for name, (config, frames) in models.items():
+        crop = Config.fromfile(config).crop_size
+        model = model_from_config(config).eval()
+        clip = torch.zeros(1, frames, 3, crop, crop)
+        flops = get_model_complexity_info(
+            model, inputs=(clip, ), show_table=False,
+            show_arch=False)['flops']
+        built[name] = (model, clip)
+        costs[name] = dict(
+            params_m=sum(p.numel() for p in model.parameters()) / 1e6,
+            gflops=flops / 1e9, input=list(clip.shape))
+    times = {name: [] for name in built}
+    with torch.inference_mode():
+        for repeat in range(repeats + 3):  # 3 warm-up rounds
+            for name, (model, clip) in built.items():
+                start = time.perf_counter()
+                model(clip, mode='tensor')
+                if repeat >= 3:
+                    times[name].append(1000 * (time.perf_counter() - start))
+    for name in built:
+        costs[name]['latency_ms'] = statistics.median(times[name])
+    costs['threads'] = torch.get_num_threads()
+    return costs
+
+
+def plot_accuracy(rows, baseline, path):
+    """Bar chart: top-1 per method, mean and std over seeds."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    names = ['no KD'] + [row['method'] for row in rows]
+    stats = [baseline] + [(row['top1_mean'], row['top1_std']) for row in rows]
+    figure, axes = plt.subplots(figsize=(1.1 * len(names) + 2, 4))
+    axes.bar(names, [100 * m for m, _ in stats],
+             yerr=[100 * s for _, s in stats], capsize=4,
+             color=['grey'] + ['tab:blue'] * len(rows))
+    axes.axhline(100 * baseline[0], color='grey', linestyle='--', linewidth=1)
+    axes.set_ylabel('val top-1 (%), mean and std over seeds')
+    axes.set_title('AVLetters, TSM-MobileNetV2 x0.5 student')
+    plt.setp(axes.get_xticklabels(), rotation=30, ha='right')
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def plot_curves(runs, path):
+    """One panel per run: every logged loss term against the iteration."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    columns = 3
+    rows = (len(runs) + columns - 1) // columns
+    figure, panels = plt.subplots(rows, columns, squeeze=False,
+                                  figsize=(5 * columns, 3.2 * rows))
+    for panel, (name, result) in zip(panels.flat, runs.items()):
+        for key, points in sorted(result['curves'].items()):
+            if key == 'loss':
+                continue
+            panel.plot([p[0] for p in points], [p[1] for p in points],
+                       label=key, linewidth=1)
+        panel.set_title(name, fontsize=9)
+        panel.set_xlabel('iteration')
+        panel.set_yscale('log')
+        panel.legend(fontsize=7)
+    for panel in list(panels.flat)[len(runs):]:
+        panel.axis('off')
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+
+
+def report(args):
+    """results.md, results.json, accuracy.png, training_curves.png."""
+    import shutil
+    work = args.work_dir
+    baseline_runs = load_results(work, 'student')
+    if not baseline_runs:
+        sys.exit(f'{work}: no student_seed*/result.json yet')
+    baseline = mean_std([r['top1'] for r in baseline_runs.values()])
+    teacher = {}
+    for frames in (8, 16):
+        with open(osp.join(work, f'teacher_{frames}frames',
+                           'result.json')) as file:
+            teacher[frames] = json.load(file)['top1']
+    costs = model_costs(dict(
+        student=(args.student_config, 8),
+        teacher_8frames=(args.teacher_config, 8),
+        teacher_16frames=(args.teacher_config, 16)), args.repeats)
+    rows = []
+    for method in args.methods:
+        runs = load_results(work, method)
+        if not runs:
+            print(f'[missing] {method}: no finished seed')
+            continue
+        frames = 16 if method == 'fewer-frames' else 8
+        top1 = [runs[seed]['top1'] for seed in sorted(runs)]
+        mean, std = mean_std(top1)
+        rows.append(dict(
+            method=method, config=runs[min(runs)]['config'],
+            seeds=sorted(runs), top1=top1, top1_mean=mean, top1_std=std,
+            gain=mean - baseline[0], teacher_frames=frames,
+            teacher_top1=teacher[frames]))
+    student, lines = costs['student'], []
+    lines.append('| Method | Teacher | Teacher top-1 | Student top-1 w/o KD '
+                 '| Student top-1 with KD | Gain | Student vs teacher: '
+                 'params / GFLOPs / CPU latency | Config |')
+    lines.append('|---|---|---|---|---|---|---|---|')
+    for row in rows:
+        cost = costs[f'teacher_{row["teacher_frames"]}frames']
+        lines.append(
+            f'| {row["method"]} | 3 x TSM-MobileNetV2 x0.5 ensemble, '
+            f'{row["teacher_frames"]} frames '
+            f'| {100 * row["teacher_top1"]:.1f} '
+            f'| {100 * baseline[0]:.1f} ± {100 * baseline[1]:.1f} '
+            f'| {100 * row["top1_mean"]:.1f} ± {100 * row["top1_std"]:.1f} '
+            f'| {100 * row["gain"]:+.1f} '
+            f'| {student["params_m"]:.2f}M / {cost["params_m"]:.2f}M, '
+            f'{student["gflops"]:.3f} / {cost["gflops"]:.3f}, '
+            f'{student["latency_ms"]:.1f} / {cost["latency_ms"]:.1f} ms '
+            f'({cost["latency_ms"] / student["latency_ms"]:.1f}x faster) '
+            f'| [config]({row["config"]}) |')
+    seeds = sorted(baseline_runs)
+    lines.append('')
+    lines.append(f'Per seed ({", ".join(map(str, seeds))}), top-1 %: no KD '
+                 + ' / '.join(f'{100 * baseline_runs[s]["top1"]:.1f}'
+                              for s in seeds) + '; ' + '; '.join(
+                     f'{r["method"]} ' + ' / '.join(
+                         f'{100 * v:.1f}' for v in r['top1'])
+                     for r in rows) + '.')
+    table = '\n'.join(lines) + '\n'
+    print(table)
+    with open(osp.join(work, 'results.md'), 'w') as file:
+        file.write(table)
+    with open(osp.join(work, 'results.json'), 'w') as file:
+        json.dump(dict(baseline=baseline, teacher=teacher, costs=costs,
+                       methods=rows), file, indent=2)
+    plot_accuracy(rows, baseline, osp.join(work, 'accuracy.png'))
+    curves = {'no KD (seed %d)' % seeds[0]: baseline_runs[seeds[0]]}
+    for row in rows:
+        curves[f'{row["method"]} (seed {row["seeds"][0]})'] = load_results(
+            work, row['method'])[row['seeds'][0]]
+    plot_curves(curves, osp.join(work, 'training_curves.png'))
+    if args.publish_dir:
+        import os
+        os.makedirs(args.publish_dir, exist_ok=True)
+        for name in ('results.md', 'accuracy.png', 'training_curves.png'):
+            shutil.copy(osp.join(work, name), args.publish_dir)
+        print(f'copied results.md and the plots to {args.publish_dir}')
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    commands = parser.add_subparsers(dest='command', required=True)
+    one = commands.add_parser('collect', help='result.json of one run')
+    one.add_argument('run_dir')
+    one.add_argument('--config', required=True)
+    one.add_argument('--seed', type=int)
+    every = commands.add_parser('report', help='table and plots')
+    every.add_argument('work_dir')
+    every.add_argument('--student-config', required=True)
+    every.add_argument('--teacher-config', required=True)
+    every.add_argument('--methods', nargs='+', required=True)
+    every.add_argument('--repeats', type=int, default=30,
+                       help='latency repeats (median)')
+    every.add_argument('--publish-dir',
+                       help='also copy results.md and the plots here')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.command == 'collect':
+        collect(args)
+    else:
+        report(args)
+
+
+if __name__ == '__main__':
+    main()

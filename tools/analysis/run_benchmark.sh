@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The AVLetters distillation benchmark behind README's results table.
+#
+#   bash tools/analysis/run_benchmark.sh [WORK_DIR]   (default work_dirs/benchmark_avletters)
+#
+# Stages (each skipped when its result.json exists; an interrupted training
+# run resumes from its last epoch checkpoint):
+#   1. teacher members: the student recipe with seeds $MEMBER_SEEDS
+#   2. teacher: the members' ensemble (one checkpoint), tested on 8 and 16 frames
+#   3. students without distillation, seeds $SEEDS
+#   4. one distilled student per method in $METHODS and seed in $SEEDS
+#   5. report: results table (Markdown + JSON), plots (PNG), model costs
+# Data: ../shared/data/avletters (set DATA_ROOT for another copy).
+# EPOCHS overrides the configs' 30 training epochs (e.g. EPOCHS=1 to try the
+# script quickly; such results are not the benchmark's).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+bash tools/setup_env.sh
+export PATH="$PWD/.venv/bin:$PATH"
+
+WORK=${1:-work_dirs/benchmark_avletters}
+CFG=configs/benchmark/avletters
+DATA_ROOT=${DATA_ROOT:-../shared/data/avletters}
+SEEDS=${SEEDS:-0 1 2}
+MEMBER_SEEDS=${MEMBER_SEEDS:-100 101 102}
+METHODS=${METHODS:-kd-kl kd-dist feat-mse mm-var trd fewer-frames kd-kl-dist-trd}
+STUDENT_CFG=$CFG/tsm_mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py
+TEACHER_CFG=$CFG/ensemble3_tsm-mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py
+DATA="train_dataloader.dataset.ann_file=$DATA_ROOT/train_list.txt
+train_dataloader.dataset.data_prefix.video=$DATA_ROOT/videos
+val_dataloader.dataset.ann_file=$DATA_ROOT/val_list.txt
+val_dataloader.dataset.data_prefix.video=$DATA_ROOT/videos
+test_dataloader.dataset.ann_file=$DATA_ROOT/val_list.txt
+test_dataloader.dataset.data_prefix.video=$DATA_ROOT/videos"
+if [ -n "${EPOCHS:-}" ]; then
+    DATA="$DATA train_cfg.max_epochs=$EPOCHS train_cfg.val_interval=$EPOCHS
+param_scheduler.0.T_max=$EPOCHS param_scheduler.0.end=$EPOCHS"
+fi
+mkdir -p "$WORK"
+
+# train NAME CONFIG SEED [--cfg-options values...]
+train() {
+    local name=$1 config=$2 seed=$3 dir=$WORK/$1
+    shift 3
+    if [ -f "$dir/result.json" ]; then echo "[done] $name"; return; fi
+    echo "[train] $name ($(date +%T))"
+    local resume=()
+    [ -f "$dir/last_checkpoint" ] && resume=(--resume)
+    python tools/train.py "$config" --work-dir "$dir" "${resume[@]}" \
+        --cfg-options randomness.seed="$seed" $DATA "$@" \
+        > "$dir.log" 2>&1 || { tail -n 30 "$dir.log"; exit 1; }
+    python tools/analysis/benchmark_report.py collect "$dir" --config "$config" --seed "$seed"
+}
+
+# test NAME CONFIG CHECKPOINT [--cfg-options values...]
+test_model() {
+    local name=$1 config=$2 checkpoint=$3 dir=$WORK/$1
+    shift 3
+    if [ -f "$dir/result.json" ]; then echo "[done] $name"; return; fi
+    echo "[test] $name ($(date +%T))"
+    python tools/test.py "$config" "$checkpoint" --work-dir "$dir" \
+        --cfg-options $DATA "$@" > "$dir.log" 2>&1 \
+        || { tail -n 30 "$dir.log"; exit 1; }
+    python tools/analysis/benchmark_report.py collect "$dir" --config "$config"
+}
+
+echo "== 1/5 teacher members (seeds $MEMBER_SEEDS)"
+member_ckpts=()
+for seed in $MEMBER_SEEDS; do
+    train "member_seed$seed" "$STUDENT_CFG" "$seed"
+    member_ckpts+=("$WORK/member_seed$seed/$(basename "$(cat "$WORK/member_seed$seed/last_checkpoint")")")
+done
+
+echo "== 2/5 teacher: ensemble of ${#member_ckpts[@]} members"
+TEACHER_CKPT=$WORK/teacher_ensemble.pth
+[ -f "$TEACHER_CKPT" ] || python tools/analysis/build_ensemble_checkpoint.py \
+    "$TEACHER_CFG" "${member_ckpts[@]}" --out "$TEACHER_CKPT"
+test_model teacher_8frames "$TEACHER_CFG" "$TEACHER_CKPT"
+test_model teacher_16frames "$TEACHER_CFG" "$TEACHER_CKPT" \
+    test_dataloader.dataset.pipeline.1.twice_sample=True
+
+echo "== 3/5 students without distillation (seeds $SEEDS)"
+for seed in $SEEDS; do
+    train "student_seed$seed" "$STUDENT_CFG" "$seed"
+done
+
+echo "== 4/5 distilled students: $METHODS"
+for seed in $SEEDS; do  # seed by seed: a partial run has whole seeds
+    for method in $METHODS; do
+        config=$(ls "$CFG"/"$method"_*.py)
+        ckpt_key=model.teacher_ckpt  # SingleTeacherDistill
+        grep -q MultiTeacherDistill "$config" && ckpt_key=model.teachers.teacher.ckpt
+        train "${method}_seed$seed" "$config" "$seed" "$ckpt_key=$TEACHER_CKPT"
+    done
+done
+
+echo "== 5/5 report"
+python tools/analysis/benchmark_report.py report "$WORK" \
+    --student-config "$STUDENT_CFG" --teacher-config "$TEACHER_CFG" \
+    --methods $METHODS --publish-dir "${PUBLISH_DIR:-docs/benchmark}"

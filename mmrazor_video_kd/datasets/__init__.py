@@ -1,5 +1,9 @@
 """Datasets, registered in ``mmaction.registry.DATASETS``."""
 from .checked_video_dataset import CheckedVideoDataset
-from .transforms import FixedViews
+from .csv_video_dataset import CSVVideoDataset
+from .transforms import FixedViews, TemporalStrideViews
 
-__all__ = ['CheckedVideoDataset', 'FixedViews']
+__all__ = [
+    'CheckedVideoDataset', 'CSVVideoDataset', 'FixedViews',
+    'TemporalStrideViews'
+]

@@ -1,2 +1,3 @@
-"""Training-loop pieces (hooks)."""
+"""Training-loop pieces (hooks, loops)."""
 from .hooks import *  # noqa: F401,F403
+from .runner import *  # noqa: F401,F403

@@ -158,6 +158,17 @@ class MultiTeacherDistill(BaseAlgorithm):
         return self.student(data['inputs'], data['data_samples'],
                             mode='predict')
 
+    def teacher_predict(self, name: str, data: dict) -> List:
+        """Predictions of teacher ``name`` on its view of raw data."""
+        if name not in self.teachers:
+            raise KeyError(f'no teacher {name!r}; teachers: '
+                           f'{sorted(self.teachers)}')
+        teacher = self.teachers[name]
+        batch = teacher.data_preprocessor(
+            self.select_view(data, self.teacher_views[name],
+                             f'teacher {name!r}'), False)
+        return teacher(batch['inputs'], batch['data_samples'], mode='predict')
+
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
         """The student's forward (inputs already preprocessed)."""
         return self.student(inputs, data_samples, mode=mode)

@@ -9,8 +9,9 @@ from .version import __version__
 
 compat.install()
 
-from . import datasets, engine, models, utils  # noqa: E402,F401
+from . import datasets, engine, evaluation, models, utils  # noqa: E402,F401
 
 __all__ = [
-    '__version__', 'compat', 'datasets', 'engine', 'models', 'utils'
+    '__version__', 'compat', 'datasets', 'engine', 'evaluation', 'models',
+    'utils'
 ]

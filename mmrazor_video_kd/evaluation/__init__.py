@@ -1,0 +1,2 @@
+"""Evaluation metrics, registered in ``mmaction.registry.METRICS``."""
+from .metrics import *  # noqa: F401,F403

@@ -13,6 +13,7 @@ Each fix lives in its own module with an ``install(hooks)`` function:
 ``recorder_sources``      a wrong recorder ``source`` gives a bare assert
 ``atomic_checkpoint``     a kill while saving truncates the checkpoint
 ``teacher_eval_mode``     a frozen teacher runs with dropout active
+``bf16_head_metrics``     bf16 autocast fails in MMAction2 heads (NumPy)
 =======================  ==================================================
 
 The package installs ``mmrazor_video_kd_startup.pth``, which calls
@@ -35,7 +36,7 @@ import_hooks = importlib.import_module(f'{__name__}.import_hooks')
 
 FIXES = ('mmrazor_quantization', 'mmaction_drn', 'safe_checkpoint',
          'cpu_launchers', 'teacher_checkpoint', 'recorder_sources',
-         'atomic_checkpoint', 'teacher_eval_mode')
+         'atomic_checkpoint', 'teacher_eval_mode', 'bf16_head_metrics')
 ENV_VAR = 'MMRAZOR_VIDEO_KD_COMPAT'
 
 _installed = set()

@@ -21,10 +21,10 @@ def patch_train(module) -> None:
 
     @functools.wraps(train)
     def train_with_frozen_teacher(self, mode: bool = True):
-        result = train(self, mode)
+        train(self, mode)
         if not self.teacher_trainable:
             self.teacher.eval()
-        return result
+        return self  # nn.Module.train returns self; MMRazor's returned None
 
     train_with_frozen_teacher._mmrazor_video_kd = True
     cls.train = train_with_frozen_teacher

@@ -19,7 +19,13 @@ Example::
 
     python tools/analysis/benchmark_kd.py \
         configs/distill/logits_kd/kd-logits_tsm-r50_tsm-mobilenetv2-w0.5_40e_avletters-rgb.py \
-        --batch-size 8 --repeats 10 [--device cuda] [--amp] [--crop-size 112]
+        --batch-size 8 --repeats 10 [--device cuda] [--amp bf16|fp16] \
+        [--channels-last] [--crop-size 112]
+
+``--amp`` runs all three phases under ``torch.autocast`` (bf16 or fp16; the
+same autocast as MMEngine's ``AmpOptimWrapper``, without its loss scaler);
+``--channels-last`` converts the models (student and teachers) to the
+channels-last memory format, as ``ChannelsLastHook`` does in training.
 """  # noqa: E501
 import argparse
 import json
@@ -44,6 +50,10 @@ def parse_args(argv=None):
     parser.add_argument('--repeats', type=int, default=10)
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--threads', type=int, default=None)
+    parser.add_argument('--amp', choices=['bf16', 'fp16'], default=None,
+                        help='autocast all phases to this dtype')
+    parser.add_argument('--channels-last', action='store_true',
+                        help='channels-last memory format for all models')
     parser.add_argument('--out', help='write the results as JSON here')
     parser.add_argument('--memory-phase', help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -60,6 +70,10 @@ def cpu_phase_memory_mib(args, name):
     command = [sys.executable, __file__, args.config, '--memory-phase', name,
                '--batch-size', str(args.batch_size), '--crop-size',
                str(args.crop_size), '--device', args.device]
+    if args.amp:
+        command += ['--amp', args.amp]
+    if args.channels_last:
+        command.append('--channels-last')
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f'memory run of {name} failed: '
@@ -100,6 +114,16 @@ def build(config, device):
             build_optim_wrapper(student, cfg.optim_wrapper))
 
 
+def autocast_phase(fn, device, dtype):
+    """``fn`` run under ``torch.autocast`` to ``dtype`` ('bf16'/'fp16')."""
+    dtype = dict(bf16=torch.bfloat16, fp16=torch.float16)[dtype]
+
+    def run():
+        with torch.autocast(device_type=device.split(':')[0], dtype=dtype):
+            return fn()
+    return run
+
+
 def timed(fn, device):
     if device.startswith('cuda'):
         torch.cuda.synchronize()
@@ -132,6 +156,12 @@ def main(argv=None):
         student_step=lambda: student.train_step(batch, student_optim),
         teacher_forward=teacher_forward,
         distill_step=lambda: distill.train_step(batch, distill_optim))
+    if args.channels_last:
+        distill.to(memory_format=torch.channels_last)
+        student.to(memory_format=torch.channels_last)
+    if args.amp:
+        phases = {name: autocast_phase(fn, args.device, args.amp)
+                  for name, fn in phases.items()}
     student.train()
     distill.train()
     if args.memory_phase:
@@ -171,7 +201,8 @@ def main(argv=None):
     a, b, c = (median['student_step'], median['teacher_forward'],
                median['distill_step'])
     result = dict(
-        config=args.config, device=args.device,
+        config=args.config, device=args.device, amp=args.amp,
+        channels_last=args.channels_last,
         threads=torch.get_num_threads(), batch_size=batch_size,
         clip_shape=list(shape), repeats=args.repeats,
         median_seconds=median, peak_memory_mib=peaks,
@@ -180,8 +211,8 @@ def main(argv=None):
         clips_per_second=dict(student=batch_size / a,
                               distill=batch_size / c))
     print(f'{args.config}\n  device {args.device} ({result["threads"]} '
-          f'threads), batch {batch_size} x {tuple(shape)}, median of '
-          f'{args.repeats}')
+          f'threads), amp {args.amp}, channels-last {args.channels_last}, '
+          f'batch {batch_size} x {tuple(shape)}, median of {args.repeats}')
     for name in phases:
         print(f'  {name:<16} {median[name] * 1000:9.1f} ms  '
               f'peak +{peaks[name]:8.1f} MiB')

@@ -1,6 +1,7 @@
 """Hooks, registered in MMEngine's root ``HOOKS`` registry (visible from
 every OpenMMLab scope)."""
+from .channels_last_hook import ChannelsLastHook
 from .epoch_seed_hook import EpochSeedHook
 from .finite_loss_hook import FiniteLossHook
 
-__all__ = ['EpochSeedHook', 'FiniteLossHook']
+__all__ = ['ChannelsLastHook', 'EpochSeedHook', 'FiniteLossHook']

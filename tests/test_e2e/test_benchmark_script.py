@@ -3,6 +3,7 @@ seed, two methods): every stage runs through the real entry points on the
 AVLetters videos, the report is written, and a second call skips every
 finished stage."""
 import json
+import os
 import os.path as osp
 import subprocess
 
@@ -11,8 +12,8 @@ from conftest import REPO
 
 def run_benchmark(work, publish, avletters):
     env = dict(EPOCHS='1', SEEDS='0', METHODS='kd-kl fewer-frames',
-               DATA_ROOT=avletters, PUBLISH_DIR=str(publish))
-    import os
+               DATA_ROOT=avletters, PUBLISH_DIR=str(publish),
+               METAFILE=str(publish / 'metafile.yml'))
     return subprocess.run(
         ['bash', 'tools/analysis/run_benchmark.sh', str(work)], cwd=REPO,
         env=dict(os.environ, **env), capture_output=True, text=True,
@@ -36,6 +37,7 @@ def test_benchmark_script_runs_every_stage_and_resumes(tmp_path, avletters):
     table = (publish / 'results.md').read_text()
     assert '| kd-kl |' in table and '| fewer-frames |' in table
     assert '16 frames' in table
+    assert 'Top 1 Accuracy without KD' in (publish / 'metafile.yml').read_text()
     for plot in ('accuracy.png', 'training_curves.png'):
         assert (publish / plot).read_bytes()[:4] == b'\x89PNG'
     second = run_benchmark(work, publish, avletters)

@@ -168,6 +168,45 @@ def plot_curves(runs, path):
     plt.close(figure)
 
 
+def write_metafile(rows, baseline, student_cost, path):
+    """OpenMMLab ``metafile.yml`` of the distilled students."""
+    import yaml
+    models = []
+    for row in rows:
+        models.append({
+            'Name': osp.splitext(osp.basename(row['config']))[0],
+            'In Collection': 'AVLetters distillation benchmark',
+            'Config': row['config'],
+            'Metadata': {
+                'Training Data': 'AVLetters (speakers Anya, Bill, Faye, '
+                                 'John, Steve)',
+                'Parameters': round(student_cost['params_m'] * 1e6),
+                'FLOPs': round(student_cost['gflops'] * 1e9),
+                'Seeds': row['seeds'],
+            },
+            'Results': [{
+                'Dataset': 'AVLetters (speakers Kate, Nicola)',
+                'Task': 'Action Recognition',
+                'Metrics': {
+                    'Top 1 Accuracy': round(100 * row['top1_mean'], 2),
+                    'Top 1 Accuracy std': round(100 * row['top1_std'], 2),
+                    'Top 1 Accuracy without KD': round(100 * baseline[0], 2),
+                    'Teacher Top 1 Accuracy': round(
+                        100 * row['teacher_top1'], 2),
+                },
+            }],
+            'Weights': None,
+        })
+    meta = {'Collections': [{
+        'Name': 'AVLetters distillation benchmark',
+        'README': 'README.md',
+        'Metadata': {'Training Resources': 'CPU',
+                     'Script': 'tools/analysis/run_benchmark.sh'}}],
+            'Models': models}
+    with open(path, 'w') as file:
+        yaml.safe_dump(meta, file, sort_keys=False)
+
+
 def report(args):
     """results.md, results.json, accuracy.png, training_curves.png."""
     import shutil
@@ -234,6 +273,7 @@ def report(args):
         json.dump(dict(baseline=baseline, teacher=teacher, costs=costs,
                        methods=rows), file, indent=2)
     plot_accuracy(rows, baseline, osp.join(work, 'accuracy.png'))
+    write_metafile(rows, baseline, student, osp.join(work, 'metafile.yml'))
     curves = {'no KD (seed %d)' % seeds[0]: baseline_runs[seeds[0]]}
     for row in rows:
         curves[f'{row["method"]} (seed {row["seeds"][0]})'] = load_results(
@@ -245,6 +285,9 @@ def report(args):
         for name in ('results.md', 'accuracy.png', 'training_curves.png'):
             shutil.copy(osp.join(work, name), args.publish_dir)
         print(f'copied results.md and the plots to {args.publish_dir}')
+    if args.metafile:
+        shutil.copy(osp.join(work, 'metafile.yml'), args.metafile)
+        print(f'wrote {args.metafile}')
 
 
 def parse_args(argv=None):
@@ -263,6 +306,8 @@ def parse_args(argv=None):
                        help='latency repeats (median)')
     every.add_argument('--publish-dir',
                        help='also copy results.md and the plots here')
+    every.add_argument('--metafile',
+                       help='also copy metafile.yml to this path')
     return parser.parse_args(argv)
 
 

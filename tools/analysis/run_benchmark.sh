@@ -97,4 +97,5 @@ done
 echo "== 5/5 report"
 python tools/analysis/benchmark_report.py report "$WORK" \
     --student-config "$STUDENT_CFG" --teacher-config "$TEACHER_CFG" \
-    --methods $METHODS --publish-dir "${PUBLISH_DIR:-docs/benchmark}"
+    --methods $METHODS --publish-dir "${PUBLISH_DIR:-docs/benchmark}" \
+    --metafile "${METAFILE:-$CFG/metafile.yml}"

@@ -27,9 +27,46 @@ class TeacherCheckpointError(RuntimeError):
 def load_teacher_checkpoint(model, filename, map_location='cpu',
                             config_key=CONFIG_KEY, **kwargs):
     """Load ``filename`` into ``model`` strictly, with errors naming the
-    config key that set it (``model.teacher_ckpt`` by default)."""
-    from mmengine.runner.checkpoint import _load_checkpoint, \
-        _load_checkpoint_to_model
+    config key that set it (``model.teacher_ckpt`` by default).
+
+    Local checkpoints may be MMEngine ``.pth`` files, PyTorch Lightning
+    ``.ckpt`` files or DeepSpeed checkpoint directories (see
+    :func:`mmrazor_video_kd.utils.checkpoint_formats.read_state_dict`);
+    position embeddings of another input size are interpolated.
+    """
+    if '://' in str(filename):
+        state = _read_remote(filename, map_location, config_key)
+    else:
+        from mmengine.logging import print_log
+
+        from mmrazor_video_kd.utils.checkpoint_formats import (
+            interpolate_pos_embed, read_state_dict)
+        state, fmt = read_state_dict(filename, config_key)
+        state, resized = interpolate_pos_embed(state, model)
+        for key, old, new in resized:
+            print_log(f'{config_key}: {key} interpolated from {tuple(old)} '
+                      f'to {tuple(new)} ({fmt} checkpoint {filename})',
+                      logger='current')
+    state = {(k[len('module.'):] if k.startswith('module.') else k): v
+             for k, v in state.items()}
+    expected = set(model.state_dict())
+    missing = sorted(expected - set(state))
+    unexpected = sorted(set(state) - expected)
+    if missing or unexpected:
+        raise TeacherCheckpointError(
+            f'{config_key} = {filename!r} does not fit the teacher built '
+            f'from its config: {len(missing)} missing keys {missing[:10]}'
+            f'{" ..." if len(missing) > 10 else ""}, {len(unexpected)} '
+            f'unexpected keys {unexpected[:10]}'
+            f'{" ..." if len(unexpected) > 10 else ""}')
+    from mmengine.runner.checkpoint import _load_checkpoint_to_model
+    _load_checkpoint_to_model(model, state, strict=True)
+    return dict(state_dict=state)
+
+
+def _read_remote(filename, map_location, config_key):
+    """State dict of a URL, through MMEngine (fails offline, clearly)."""
+    from mmengine.runner.checkpoint import _load_checkpoint
     try:
         checkpoint = _load_checkpoint(filename, map_location=map_location)
     except Exception as error:  # noqa: B902
@@ -44,20 +81,7 @@ def load_teacher_checkpoint(model, filename, map_location='cpu',
     if not isinstance(state, dict):
         raise TeacherCheckpointError(
             f'{config_key} = {filename!r} holds no state_dict')
-    state = {(k[len('module.'):] if k.startswith('module.') else k): v
-             for k, v in state.items()}
-    expected = set(model.state_dict())
-    missing = sorted(expected - set(state))
-    unexpected = sorted(set(state) - expected)
-    if missing or unexpected:
-        raise TeacherCheckpointError(
-            f'{config_key} = {filename!r} does not fit the teacher built '
-            f'from its config: {len(missing)} missing keys {missing[:10]}'
-            f'{" ..." if len(missing) > 10 else ""}, {len(unexpected)} '
-            f'unexpected keys {unexpected[:10]}'
-            f'{" ..." if len(unexpected) > 10 else ""}')
-    _load_checkpoint_to_model(model, state, strict=True)
-    return checkpoint
+    return state
 
 
 def _source(distiller, from_student, recorder):

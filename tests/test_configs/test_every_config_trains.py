@@ -11,7 +11,7 @@ import os.path as osp
 
 import pytest
 import torch
-from conftest import REPO
+from conftest import REPO, run_python
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import MODELS, init_default_scope
@@ -28,8 +28,24 @@ CONFIGS = sorted(
     if '_base_' not in p and 'few_shot' not in p)
 
 
-def small_data(cfg, avletters, batch_size, tmp_path):
-    """The overrides: 2 AVLetters clips, no workers, caches in tmp."""
+@pytest.fixture(scope='module')
+def flow_dir(tmp_path_factory, avletters):
+    """Optical flow of the two training clips, by tools/data/compute_flow.py."""
+    out = tmp_path_factory.mktemp('flow')
+    lists = tmp_path_factory.mktemp('lists') / 'two.txt'
+    with open(osp.join(avletters, 'train_list.txt')) as f:
+        lists.write_text(''.join(f.readlines()[:2]))
+    result = run_python(args=[
+        'tools/data/compute_flow.py', '--videos',
+        osp.join(avletters, 'videos'), '--lists', str(lists), '--out-dir',
+        str(out)])
+    assert result.returncode == 0, result.stdout + result.stderr
+    return str(out)
+
+
+def small_data(cfg, avletters, batch_size, tmp_path, flow_dir):
+    """The overrides: 2 AVLetters clips, no workers, caches in tmp, flow
+    from the ``flow_dir`` fixture."""
     options = {
         'train_dataloader.batch_size': batch_size,
         'train_dataloader.num_workers': 0,
@@ -46,6 +62,10 @@ def small_data(cfg, avletters, batch_size, tmp_path):
         options[f'model.teachers.{name}.ckpt'] = None
     if 'cache_dir' in cfg.model:
         options['model.cache_dir'] = str(tmp_path / 'teacher_cache')
+    for i, step in enumerate(cfg.train_dataloader.dataset.pipeline):
+        if step['type'] == 'LoadFlowFrames':
+            options[f'train_dataloader.dataset.pipeline.{i}.flow_dir'] = \
+                flow_dir
     cfg.merge_from_dict(options)
 
 
@@ -55,11 +75,11 @@ def test_configs_were_found():
 
 
 @pytest.mark.parametrize('config', CONFIGS, ids=CONFIGS)
-def test_config_trains_one_iteration(config, avletters, tmp_path):
+def test_config_trains_one_iteration(config, avletters, tmp_path, flow_dir):
     cfg = Config.fromfile(osp.join(REPO, config))
     heavy = 'vit-base' in config or 'vit-s_' in config
     small_data(cfg, avletters, batch_size=1 if heavy else 2,
-               tmp_path=tmp_path)
+               tmp_path=tmp_path, flow_dir=flow_dir)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)

@@ -1,5 +1,6 @@
 """Transforms, registered in ``mmaction.registry.TRANSFORMS``."""
 from .fixed_views import FixedViews
+from .load_flow_frames import LoadFlowFrames
 from .temporal_stride_views import TemporalStrideViews
 
-__all__ = ['FixedViews', 'TemporalStrideViews']
+__all__ = ['FixedViews', 'LoadFlowFrames', 'TemporalStrideViews']

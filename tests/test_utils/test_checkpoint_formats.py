@@ -553,3 +553,44 @@ def test_uninferable_grid_names_key_and_shapes(model):
     plain.pos_embed = nn.Parameter(torch.zeros(1, 64, 8))
     with pytest.raises(ValueError, match='ambiguous'):
         interpolate_pos_embed({'pos_embed': torch.zeros(1, 16, 8)}, plain)
+
+
+# --------------------------------------------------------------------------
+# Through the teacher loader (what MultiTeacherDistill / teacher_ckpt use)
+# --------------------------------------------------------------------------
+
+
+def test_teacher_loader_takes_every_format_and_names_bad_keys(tmp_path,
+                                                               model):
+    from mmrazor_video_kd.compat.teacher_checkpoint import (
+        TeacherCheckpointError, load_teacher_checkpoint)
+    lightning = tmp_path / 'teacher.ckpt'
+
+    class Module(torch.nn.Module):  # a LightningModule holds `self.model`
+        def __init__(self):
+            super().__init__()
+            self.model = model
+
+    torch.save(lightning_checkpoint(Module()), lightning)
+    deepspeed = tmp_path / 'ds'
+    write_deepspeed(deepspeed, model)
+    mmengine = str(tmp_path / 'teacher.pth')
+    write_mmengine(mmengine, model)
+    for path in (lightning, deepspeed, mmengine):
+        torch.manual_seed(1)  # other initial weights than `model`
+        fresh = model_from_config(CONFIG)
+        assert not torch.equal(fresh.cls_head.fc_cls.weight,
+                               model.cls_head.fc_cls.weight)
+        load_teacher_checkpoint(fresh, str(path), config_key='model.x.ckpt')
+        for key, value in model.state_dict().items():
+            assert torch.equal(fresh.state_dict()[key], value), (path, key)
+    broken = dict(model.state_dict())
+    broken.pop('cls_head.fc_cls.bias')
+    broken['backbone.extra.weight'] = torch.zeros(1)
+    torch.save({'state_dict': broken}, tmp_path / 'broken.pth')
+    with pytest.raises(TeacherCheckpointError,
+                       match=r'model\.x\.ckpt.*cls_head\.fc_cls\.bias.*'
+                       r'backbone\.extra\.weight'):
+        load_teacher_checkpoint(model_from_config(CONFIG),
+                                str(tmp_path / 'broken.pth'),
+                                config_key='model.x.ckpt')

@@ -65,14 +65,16 @@ def collect(args):
     print(f'{osp.basename(args.run_dir)}: top-1 {100 * top1:.1f}%')
 
 
-def load_results(work_dir, prefix):
-    """``{seed: result}`` of the runs named ``PREFIX_seed<N>``."""
+def load_results(work_dir, prefix, seeds=None):
+    """``{seed: result}`` of the runs named ``PREFIX_seed<N>`` (only
+    ``seeds``, if given)."""
     results = {}
     for path in sorted(glob.glob(osp.join(work_dir, f'{prefix}_seed*',
                                           'result.json'))):
         with open(path) as file:
             result = json.load(file)
-        results[result['seed']] = result
+        if seeds is None or result['seed'] in seeds:
+            results[result['seed']] = result
     return results
 
 
@@ -211,7 +213,7 @@ def report(args):
     """results.md, results.json, accuracy.png, training_curves.png."""
     import shutil
     work = args.work_dir
-    baseline_runs = load_results(work, 'student')
+    baseline_runs = load_results(work, 'student', args.seeds)
     if not baseline_runs:
         sys.exit(f'{work}: no student_seed*/result.json yet')
     baseline = mean_std([r['top1'] for r in baseline_runs.values()])
@@ -226,7 +228,7 @@ def report(args):
         teacher_16frames=(args.teacher_config, 16)), args.repeats)
     rows = []
     for method in args.methods:
-        runs = load_results(work, method)
+        runs = load_results(work, method, args.seeds)
         if not runs:
             print(f'[missing] {method}: no finished seed')
             continue
@@ -277,7 +279,7 @@ def report(args):
     curves = {'no KD (seed %d)' % seeds[0]: baseline_runs[seeds[0]]}
     for row in rows:
         curves[f'{row["method"]} (seed {row["seeds"][0]})'] = load_results(
-            work, row['method'])[row['seeds'][0]]
+            work, row['method'], args.seeds)[row['seeds'][0]]
     plot_curves(curves, osp.join(work, 'training_curves.png'))
     if args.publish_dir:
         import os
@@ -302,6 +304,8 @@ def parse_args(argv=None):
     every.add_argument('--student-config', required=True)
     every.add_argument('--teacher-config', required=True)
     every.add_argument('--methods', nargs='+', required=True)
+    every.add_argument('--seeds', type=int, nargs='+',
+                       help='report only these seeds (default: all found)')
     every.add_argument('--repeats', type=int, default=30,
                        help='latency repeats (median)')
     every.add_argument('--publish-dir',

@@ -2,9 +2,10 @@
 from .checked_video_dataset import CheckedVideoDataset
 from .csv_video_dataset import CSVVideoDataset
 from .msr_action3d_dataset import MSRAction3DDataset
-from .transforms import FixedViews, LoadFlowFrames, TemporalStrideViews
+from .transforms import (FixedViews, LoadFlowFrames, LoadSkeletonHeatmaps,
+                         TemporalStrideViews)
 
 __all__ = [
     'CheckedVideoDataset', 'CSVVideoDataset', 'FixedViews', 'LoadFlowFrames',
-    'MSRAction3DDataset', 'TemporalStrideViews'
+    'LoadSkeletonHeatmaps', 'MSRAction3DDataset', 'TemporalStrideViews'
 ]

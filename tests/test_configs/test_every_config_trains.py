@@ -8,7 +8,9 @@ the configs themselves are used as they are (Kinetics-400 ones at 224 px).
 import glob
 import math
 import os.path as osp
+import pickle
 
+import numpy as np
 import pytest
 import torch
 from conftest import REPO, run_python
@@ -21,13 +23,14 @@ import mmrazor_video_kd  # noqa: F401
 
 # evaluation-only configs (configs/few_shot/, a FeatureHead without a
 # classifier) are tested by tests/test_evaluation/test_few_shot_config.py;
-# skeleton configs (MSR Action3D, not video) by
-# tests/test_datasets/test_msr_action3d.py
+# MSR Action3D configs (skeleton files, not video) by
+# tests/test_datasets/test_msr_action3d.py and tests/test_e2e/
+# test_skeleton_xmt_msr_action3d.py
 CONFIGS = sorted(
     osp.relpath(p, REPO)
     for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
                        recursive=True)
-    if '_base_' not in p and 'few_shot' not in p and 'skeleton' not in p)
+    if '_base_' not in p and 'few_shot' not in p and 'msr-action3d' not in p)
 
 
 @pytest.fixture(scope='module')
@@ -45,9 +48,36 @@ def flow_dir(tmp_path_factory, avletters):
     return str(out)
 
 
-def small_data(cfg, avletters, batch_size, tmp_path, flow_dir):
+@pytest.fixture(scope='module')
+def pose_file(tmp_path_factory, avletters):
+    """A pose annotation file (MMAction2 format, 17 joints) for the two
+    training clips. AVLetters has no skeletons: the keypoints are made up
+    (a fixed pose drifting right), enough to render heatmaps for one step."""
+    import decord
+    with open(osp.join(avletters, 'train_list.txt')) as f:
+        names = [line.split()[0] for line in f.readlines()[:2]]
+    annotations = []
+    for name in names:
+        reader = decord.VideoReader(osp.join(avletters, 'videos', name))
+        height, width = reader[0].shape[:2]
+        total = len(reader)
+        t = np.arange(total, dtype=np.float32)[:, None]
+        joints = np.linspace(0.2, 0.8, 17, dtype=np.float32)[None]
+        keypoint = np.stack(np.broadcast_arrays(
+            joints * width * 0.5 + t, joints * height), -1)[None]
+        annotations.append(dict(
+            frame_dir=osp.splitext(name)[0], total_frames=total,
+            img_shape=(height, width), label=0, keypoint=keypoint,
+            keypoint_score=np.ones(keypoint.shape[:-1], np.float32)))
+    path = tmp_path_factory.mktemp('pose') / 'pose.pkl'
+    with open(path, 'wb') as f:
+        pickle.dump(dict(split={}, annotations=annotations), f)
+    return str(path)
+
+
+def small_data(cfg, avletters, batch_size, tmp_path, flow_dir, pose_file):
     """The overrides: 2 AVLetters clips, no workers, caches in tmp, flow
-    from the ``flow_dir`` fixture."""
+    from the ``flow_dir`` fixture, skeletons from ``pose_file``."""
     options = {
         'train_dataloader.batch_size': batch_size,
         'train_dataloader.num_workers': 0,
@@ -68,6 +98,9 @@ def small_data(cfg, avletters, batch_size, tmp_path, flow_dir):
         if step['type'] == 'LoadFlowFrames':
             options[f'train_dataloader.dataset.pipeline.{i}.flow_dir'] = \
                 flow_dir
+        if step['type'] == 'LoadSkeletonHeatmaps':
+            options[f'train_dataloader.dataset.pipeline.{i}.ann_file'] = \
+                pose_file
     cfg.merge_from_dict(options)
 
 
@@ -77,11 +110,12 @@ def test_configs_were_found():
 
 
 @pytest.mark.parametrize('config', CONFIGS, ids=CONFIGS)
-def test_config_trains_one_iteration(config, avletters, tmp_path, flow_dir):
+def test_config_trains_one_iteration(config, avletters, tmp_path, flow_dir,
+                                     pose_file):
     cfg = Config.fromfile(osp.join(REPO, config))
     heavy = 'vit-base' in config or 'vit-s_' in config
     small_data(cfg, avletters, batch_size=1 if heavy else 2,
-               tmp_path=tmp_path, flow_dir=flow_dir)
+               tmp_path=tmp_path, flow_dir=flow_dir, pose_file=pose_file)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)

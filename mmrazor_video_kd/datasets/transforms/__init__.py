@@ -1,6 +1,10 @@
 """Transforms, registered in ``mmaction.registry.TRANSFORMS``."""
 from .fixed_views import FixedViews
 from .load_flow_frames import LoadFlowFrames
+from .load_skeleton_heatmaps import LoadSkeletonHeatmaps
 from .temporal_stride_views import TemporalStrideViews
 
-__all__ = ['FixedViews', 'LoadFlowFrames', 'TemporalStrideViews']
+__all__ = [
+    'FixedViews', 'LoadFlowFrames', 'LoadSkeletonHeatmaps',
+    'TemporalStrideViews'
+]

@@ -36,3 +36,29 @@ def avletters():
     if not osp.isdir(AVLETTERS):
         pytest.fail(f'real test data missing: {AVLETTERS}')
     return AVLETTERS
+
+
+def mim(*args):
+    """``mim ARGS --gpus 0`` (CPU); fails the test with the output's tail.
+    Returns stdout + stderr."""
+    result = run_tool('mim', [*args, '--gpus', '0'])
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    return result.stdout + result.stderr
+
+
+#: ``--cfg-options`` for a short real run: 16 training and 8 validation
+#: samples, batches of 8, no workers, no best-checkpoint tracking.
+SHORT_DATA = [
+    'train_dataloader.dataset.indices=16', 'val_dataloader.dataset.indices=8',
+    'train_dataloader.batch_size=8', 'val_dataloader.batch_size=8',
+    'train_dataloader.num_workers=0', 'val_dataloader.num_workers=0',
+    'train_dataloader.persistent_workers=False',
+    'val_dataloader.persistent_workers=False',
+    'default_hooks.checkpoint.save_best=None'
+]
+
+
+def epochs(n):
+    """``--cfg-options`` for ``n`` epochs of the cosine schedule."""
+    return [f'train_cfg.max_epochs={n}', f'param_scheduler.0.T_max={n}',
+            f'param_scheduler.0.end={n}']

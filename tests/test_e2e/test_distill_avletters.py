@@ -11,32 +11,14 @@ import os.path as osp
 
 import pytest
 import torch
-from conftest import run_python, run_tool
+from conftest import SHORT_DATA, epochs, mim, run_python
 
 CFG = 'configs/recognition/tsm/'
 TEACHER_CFG = CFG + 'tsm_r50_1x1x8_40e_avletters-rgb.py'
 STUDENT_CFG = CFG + 'tsm_mobilenetv2-w0.5_1x1x8_40e_avletters-rgb.py'
 KD_CFG = ('configs/distill/logits_kd/'
           'kd-logits_tsm-r50_tsm-mobilenetv2-w0.5_40e_avletters-rgb.py')
-SMALL = [
-    'train_dataloader.dataset.indices=16', 'val_dataloader.dataset.indices=8',
-    'train_dataloader.batch_size=8', 'val_dataloader.batch_size=8',
-    'train_dataloader.num_workers=0', 'val_dataloader.num_workers=0',
-    'train_dataloader.persistent_workers=False',
-    'val_dataloader.persistent_workers=False',
-    'default_hooks.checkpoint.save_best=None'
-]
-
-
-def epochs(n):
-    return [f'train_cfg.max_epochs={n}', f'param_scheduler.0.T_max={n}',
-            f'param_scheduler.0.end={n}']
-
-
-def mim(*args):
-    result = run_tool('mim', [*args, '--gpus', '0'])
-    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
-    return result.stdout + result.stderr
+SMALL = SHORT_DATA
 
 
 @pytest.fixture(scope='module')

@@ -4,28 +4,14 @@ with ``mim train mmaction``, the RGB student distilled from both through the
 cross-modal translator with ``mim train mmrazor`` (no labels), both teachers
 validated, the student converted. Shortened with ``--cfg-options`` only."""
 import torch
-from conftest import run_python, run_tool
+from conftest import SHORT_DATA, epochs, mim, run_python
 
 RGB_CFG = 'configs/recognition/tsm/tsm_mobilenetv2-w0.5_1x1x8_40e_avletters-rgb.py'
 FLOW_CFG = ('configs/recognition/tsm/'
             'tsm_mobilenetv2-w0.5-flow_1x1x8_40e_avletters-flow.py')
 XMT_CFG = ('configs/distill/cross_modal/xmt-rgb-flow_tsm-mobilenetv2-w0.5-'
            'rgb-flow_tsm-mobilenetv2-w0.5_1x1x8_40e_avletters-rgb.py')
-SMALL = [
-    'train_dataloader.dataset.indices=16', 'val_dataloader.dataset.indices=8',
-    'train_dataloader.batch_size=8', 'val_dataloader.batch_size=8',
-    'train_dataloader.num_workers=0', 'val_dataloader.num_workers=0',
-    'train_dataloader.persistent_workers=False',
-    'val_dataloader.persistent_workers=False',
-    'default_hooks.checkpoint.save_best=None', 'train_cfg.max_epochs=1',
-    'param_scheduler.0.T_max=1', 'param_scheduler.0.end=1'
-]
-
-
-def mim(*args):
-    result = run_tool('mim', [*args, '--gpus', '0'])
-    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
-    return result.stdout + result.stderr
+SMALL = SHORT_DATA + epochs(1)
 
 
 def test_rgb_and_flow_teachers_into_rgb_student(tmp_path, avletters):

@@ -9,7 +9,7 @@ import os.path as osp
 
 import numpy as np
 import torch
-from conftest import REPO, SHARED_DATA, run_python, run_tool
+from conftest import REPO, SHARED_DATA, SHORT_DATA, epochs, mim, run_python
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
@@ -20,24 +20,10 @@ TEACHER_CFG = 'configs/recognition/skeleton/posec3d-tiny_msr-action3d-heatmap.py
 STUDENT_CFG = 'configs/recognition/skeleton/stgcn-tiny_msr-action3d-joints2d.py'
 XMT_CFG = ('configs/distill/cross_modal/'
            'xmt-skeleton_posec3d-tiny_stgcn-tiny-2d_msr-action3d.py')
-SMALL = [
-    'train_dataloader.dataset.indices=16', 'val_dataloader.dataset.indices=8',
-    'test_dataloader.dataset.indices=4',
-    'train_dataloader.batch_size=8', 'val_dataloader.batch_size=8',
-    'train_dataloader.num_workers=0', 'val_dataloader.num_workers=0',
-    'test_dataloader.num_workers=0',
-    'train_dataloader.persistent_workers=False',
-    'val_dataloader.persistent_workers=False',
-    'test_dataloader.persistent_workers=False',
-    'default_hooks.checkpoint.save_best=None', 'train_cfg.max_epochs=1',
-    'param_scheduler.0.T_max=1', 'param_scheduler.0.end=1'
+SMALL = SHORT_DATA + epochs(1) + [
+    'test_dataloader.dataset.indices=4', 'test_dataloader.num_workers=0',
+    'test_dataloader.persistent_workers=False'
 ]
-
-
-def mim(*args):
-    result = run_tool('mim', [*args, '--gpus', '0'])
-    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
-    return result.stdout + result.stderr
 
 
 def views(flip_ratio, seed, indices=(0, 100)):

@@ -124,8 +124,15 @@ def test_sigkill_then_resume_matches_uninterrupted_run(tmp_path, motions):
 
 
 def test_two_ddp_processes_match_one_process(tmp_path, motions):
-    """2 gloo processes x 4 clips == 1 process x 8 clips, same steps: the
-    student weights after 2 epochs (16 steps) agree to 1e-4."""
+    """2 gloo processes x 4 clips == 1 process x 8 clips, same steps: after
+    2 epochs the student weights agree, tensor by tensor, to 20% of what the
+    second epoch changed in them (L2 norms; measured: at most 5%).
+
+    Not to the last bit: the 4 + 4 vs 8 sample reductions and the gloo
+    all-reduce round differently, and AdamW's normalised steps amplify that
+    in parameters whose gradient is close to zero (BatchNorm biases), by an
+    amount that depends on the CPU's kernels (largest element difference
+    4.5e-4 on an AVX-512 Xeon, below 1e-4 elsewhere)."""
     one = str(tmp_path / 'one')
     two = str(tmp_path / 'two')
     train(override(tmp_path, motions, 'one', batch=8, same_per_sample=True), one)
@@ -146,9 +153,21 @@ def test_two_ddp_processes_match_one_process(tmp_path, motions):
     assert steps.findall(log_one)[-1] == steps.findall(log_two)[-1]
     a = student(osp.join(one, 'epoch_2.pth'))
     b = student(osp.join(two, 'epoch_2.pth'))
-    worst = max((a[k] - b[k]).abs().max().item() for k in a
-                if a[k].is_floating_point())
-    assert worst < 1e-4, f'largest weight difference {worst}'
+    before = student(osp.join(one, 'epoch_1.pth'))
+    ratios = {}
+    for key, value in a.items():
+        if not value.is_floating_point():
+            assert torch.equal(value, b[key]), key
+            continue
+        update = (value - before[key]).norm().item()
+        diff = (value - b[key]).norm().item()
+        if update == 0:  # not trained (e.g. frozen BN statistics)
+            assert diff < 1e-6, key
+        else:
+            ratios[key] = diff / update
+    assert ratios, 'no student parameter was trained'
+    worst = max(ratios, key=ratios.get)
+    assert ratios[worst] < 0.2, (worst, ratios[worst])
 
 
 def _logs(work_dir):

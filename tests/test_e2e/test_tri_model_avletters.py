@@ -6,27 +6,13 @@ term, validation of all three models, conversion to a student checkpoint and
 import os.path as osp
 
 import torch
-from conftest import run_python, run_tool
+from conftest import SHORT_DATA, epochs, mim, run_python
 
 TEACHER_CFG = 'configs/recognition/videomae/vit-tiny-p16_8x2x1_40e_avletters-rgb.py'
 STUDENT_CFG = 'configs/recognition/videomae/vit-micro-p16_8x2x1_40e_avletters-rgb.py'
 TRI_CFG = ('configs/distill/tri_model/'
            'tri-model_vit-tiny_vit-tiny_vit-micro_8x2x1_40e_avletters-rgb.py')
-SMALL = [
-    'train_dataloader.dataset.indices=16', 'val_dataloader.dataset.indices=8',
-    'train_dataloader.batch_size=8', 'val_dataloader.batch_size=8',
-    'train_dataloader.num_workers=0', 'val_dataloader.num_workers=0',
-    'train_dataloader.persistent_workers=False',
-    'val_dataloader.persistent_workers=False',
-    'default_hooks.checkpoint.save_best=None', 'train_cfg.max_epochs=1',
-    'param_scheduler.0.T_max=1', 'param_scheduler.0.end=1'
-]
-
-
-def mim(*args):
-    result = run_tool('mim', [*args, '--gpus', '0'])
-    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
-    return result.stdout + result.stderr
+SMALL = SHORT_DATA + epochs(1)
 
 
 def test_tri_model_journey(tmp_path, avletters):

@@ -14,6 +14,7 @@
 # 64x64 already), the MSR joint layout for flips and test-time flip
 # averaging.
 _base_ = [
+    '../../_base_/datasets/msr_action3d.py',
     '../../_base_/schedules/adamw_cosine_10e.py',
     '../../_base_/default_runtime.py'
 ]
@@ -42,8 +43,6 @@ model = dict(
         dropout_ratio=0.5,
         average_clips='prob'))
 
-dataset_type = 'MSRAction3DDataset'
-data_root = '../shared/data/msr_action3d'
 clip_len = 32
 canvas = (64, 64)
 # MSR Action3D joint order (0-based; mmrazor_video_kd.datasets.
@@ -86,44 +85,10 @@ test_pipeline = [
     dict(type='PackActionInputs')
 ]
 
-dataset_cfg = dict(
-    type=dataset_type,
-    data_prefix=dict(skeleton=f'{data_root}/skeletons'),
-    img_shape=canvas,
-    margin=4)
-train_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        ann_file=f'{data_root}/train_list.txt',
-        pipeline=train_pipeline,
-        skip_invalid=True,
-        **dataset_cfg))
-val_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        ann_file=f'{data_root}/test_list.txt',
-        pipeline=val_pipeline,
-        test_mode=True,
-        **dataset_cfg))
-test_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        ann_file=f'{data_root}/test_list.txt',
-        pipeline=test_pipeline,
-        test_mode=True,
-        **dataset_cfg))
-
-val_evaluator = dict(type='AccMetric')
-test_evaluator = val_evaluator
+projection = dict(keypoint_type='2d', img_shape=canvas, margin=4)
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline, **projection))
+val_dataloader = dict(dataset=dict(pipeline=val_pipeline, **projection))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline, **projection))
 
 max_epochs = 30
 train_cfg = dict(max_epochs=max_epochs)
@@ -131,5 +96,3 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min_ratio=0.01,
          by_epoch=True, begin=0, end=max_epochs, convert_to_iter_based=True)
 ]
-optim_wrapper = dict(optimizer=dict(type='AdamW', lr=2e-3,
-                                    weight_decay=0.05))

@@ -8,6 +8,7 @@
 # frame's last joint (the head; NTU's spine is used only for 25 joints) and
 # rotates hip centre -> spine onto +z and right -> left shoulder onto +x.
 _base_ = [
+    '../../_base_/datasets/msr_action3d.py',
     '../../_base_/schedules/adamw_cosine_10e.py',
     '../../_base_/default_runtime.py'
 ]
@@ -30,8 +31,6 @@ model = dict(
         down_stages=[3, 5]),
     cls_head=dict(type='GCNHead', num_classes=20, in_channels=128))
 
-dataset_type = 'MSRAction3DDataset'
-data_root = '../shared/data/msr_action3d'
 clip_len = 32
 normalize = dict(type='PreNormalize3D', zaxis=[6, 3], xaxis=[1, 0])
 # joints only: GenSkeFeat's bone / motion features ('b', 'bm', 'jm') use the
@@ -63,43 +62,11 @@ test_pipeline = [
     dict(type='PackActionInputs')
 ]
 
-dataset_cfg = dict(
-    type=dataset_type,
-    data_prefix=dict(skeleton=f'{data_root}/skeletons'),
-    keypoint_type='3d')
 train_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        ann_file=f'{data_root}/train_list.txt',
-        pipeline=train_pipeline,
-        skip_invalid=True,
-        **dataset_cfg))
-val_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        ann_file=f'{data_root}/test_list.txt',
-        pipeline=val_pipeline,
-        test_mode=True,
-        **dataset_cfg))
+    dataset=dict(pipeline=train_pipeline, keypoint_type='3d'))
+val_dataloader = dict(dataset=dict(pipeline=val_pipeline, keypoint_type='3d'))
 test_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        ann_file=f'{data_root}/test_list.txt',
-        pipeline=test_pipeline,
-        test_mode=True,
-        **dataset_cfg))
-
-val_evaluator = dict(type='AccMetric')
-test_evaluator = val_evaluator
+    dataset=dict(pipeline=test_pipeline, keypoint_type='3d'))
 
 max_epochs = 30
 train_cfg = dict(max_epochs=max_epochs)
@@ -107,5 +74,3 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min_ratio=0.01,
          by_epoch=True, begin=0, end=max_epochs, convert_to_iter_based=True)
 ]
-optim_wrapper = dict(optimizer=dict(type='AdamW', lr=2e-3,
-                                    weight_decay=0.05))

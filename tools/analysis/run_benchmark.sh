@@ -123,5 +123,5 @@ drain
 echo "== 5/5 report"
 python tools/analysis/benchmark_report.py report "$WORK" \
     --student-config "$STUDENT_CFG" --teacher-config "$TEACHER_CFG" \
-    --methods $METHODS --publish-dir "${PUBLISH_DIR:-docs/benchmark}" \
+    --methods $METHODS --seeds $SEEDS --publish-dir "${PUBLISH_DIR:-docs/benchmark}" \
     --metafile "${METAFILE:-$CFG/metafile.yml}"

@@ -1,4 +1,5 @@
 """Shared fixtures: paths, and running code in a fresh interpreter."""
+import importlib.util
 import os
 import os.path as osp
 import subprocess
@@ -9,6 +10,15 @@ import pytest
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SHARED_DATA = osp.join(osp.dirname(REPO), 'shared', 'data')
 AVLETTERS = osp.join(SHARED_DATA, 'avletters')
+
+
+def load_script(path):
+    """A script of the repository (``path`` relative to it) as a module."""
+    name = osp.splitext(osp.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(name, osp.join(REPO, path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def run_python(code=None, args=(), env=None, cwd=REPO, timeout=600):

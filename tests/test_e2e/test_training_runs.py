@@ -7,7 +7,6 @@ Data: the generated motions (small), made in a temporary directory; runs are
 shortened and made deterministic with an override config that inherits the
 distillation config (the configs themselves are not edited).
 """
-import importlib.util
 import os
 import os.path as osp
 import re
@@ -18,7 +17,7 @@ import time
 
 import pytest
 import torch
-from conftest import REPO, run_python
+from conftest import REPO, load_script, run_python
 
 KD_CFG = osp.join(REPO, 'configs/distill/logits_kd/'
                   'kd-logits_tsm-r18_tsm-mobilenetv2-w0.5_20e_motions-rgb.py')
@@ -54,11 +53,7 @@ model = dict(
 
 @pytest.fixture(scope='module')
 def motions(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location(
-        'make_motion_dataset', osp.join(REPO,
-                                        'tools/data/make_motion_dataset.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_script('tools/data/make_motion_dataset.py')
     root = str(tmp_path_factory.mktemp('motions') / 'data')
     tool.make_motion_dataset(root, num_train=4, num_val=1, frames=8, size=64)
     return root

@@ -1,13 +1,12 @@
 """Channels-last and mixed precision: ChannelsLastHook converts every model
 of a distillation algorithm without changing its outputs, and
 benchmark_kd.py's --amp / --channels-last take effect."""
-import importlib.util
 import json
 import os.path as osp
 from types import SimpleNamespace
 
 import torch
-from conftest import REPO, run_python
+from conftest import REPO, load_script, run_python
 from mmengine.config import Config
 from mmengine.registry import HOOKS, MODELS, init_default_scope
 
@@ -15,6 +14,7 @@ import mmrazor_video_kd  # noqa: F401
 
 CONFIG = ('configs/distill/logits_kd/'
           'kd-logits_tsm-r18_tsm-mobilenetv2-w0.5_20e_motions-rgb.py')
+POSEC3D = 'configs/recognition/skeleton/posec3d-tiny_msr-action3d-heatmap.py'
 
 
 def test_channels_last_hook_converts_student_and_teacher():
@@ -39,11 +39,34 @@ def test_channels_last_hook_converts_student_and_teacher():
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
 
 
+def test_channels_last_hook_converts_3d_convolutions():
+    cfg = Config.fromfile(osp.join(REPO, POSEC3D))
+    init_default_scope('mmaction')
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model).eval()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    x = torch.randn(2, 1, 20, 8, 32, 32)
+    with torch.no_grad():
+        before = model(x, mode='tensor')
+    try:  # what the hook works around
+        model.to(memory_format=torch.channels_last)
+        raise AssertionError('PyTorch now converts 5-D weights itself')
+    except RuntimeError as error:
+        assert 'rank 4' in str(error)
+    HOOKS.build(dict(type='ChannelsLastHook')).before_train(
+        SimpleNamespace(model=model))
+    weights = [p for p in model.parameters() if p.dim() == 5]
+    assert weights and all(w.is_contiguous(
+        memory_format=torch.channels_last_3d) for w in weights)
+    assert all(a is b for a, b in zip(optimizer.param_groups[0]['params'],
+                                      model.parameters()))
+    with torch.no_grad():
+        after = model(x, mode='tensor')
+    torch.testing.assert_close(before, after, rtol=1e-4, atol=1e-5)
+
+
 def test_benchmark_amp_autocasts_and_reports_its_settings(tmp_path):
-    spec = importlib.util.spec_from_file_location(
-        'benchmark_kd', osp.join(REPO, 'tools/analysis/benchmark_kd.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script('tools/analysis/benchmark_kd.py')
     a, b = torch.randn(4, 4), torch.randn(4, 4)
     run = module.autocast_phase(lambda: a @ b, 'cpu', 'bf16')
     assert run().dtype == torch.bfloat16 and (a @ b).dtype == torch.float32

@@ -1,10 +1,9 @@
 """The student-only converter: what it keeps, drops and refuses."""
-import importlib.util
 import os.path as osp
 
 import pytest
 import torch
-from conftest import REPO
+from conftest import REPO, load_script
 
 from mmrazor_video_kd.utils import (NotADistillationCheckpoint,
                                     student_checkpoint)
@@ -15,11 +14,7 @@ STUDENT_CFG = osp.join(
 
 
 def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'convert_tool', osp.join(REPO, 'tools/convert_kd_ckpt_to_student.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/convert_kd_ckpt_to_student.py')
 
 
 def distill_ckpt(student_state):

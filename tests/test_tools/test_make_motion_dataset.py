@@ -1,18 +1,14 @@
 """The generated motion dataset: real mp4, deterministic, and labelled by
 motion rather than by any single frame."""
-import importlib.util
 import os
 import os.path as osp
 
 import decord
 import numpy as np
 import pytest
-from conftest import REPO
+from conftest import load_script
 
-spec = importlib.util.spec_from_file_location(
-    'make_motion_dataset', osp.join(REPO, 'tools/data/make_motion_dataset.py'))
-tool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tool)
+tool = load_script('tools/data/make_motion_dataset.py')
 
 SMALL = dict(num_train=2, num_val=1, frames=8, size=32)
 

@@ -25,7 +25,8 @@ Example::
 ``--amp`` runs all three phases under ``torch.autocast`` (bf16 or fp16; the
 same autocast as MMEngine's ``AmpOptimWrapper``, without its loss scaler);
 ``--channels-last`` converts the models (student and teachers) to the
-channels-last memory format, as ``ChannelsLastHook`` does in training.
+channels-last memory format (channels-last-3d for 5-D weights), as
+``ChannelsLastHook`` does in training.
 """  # noqa: E501
 import argparse
 import json
@@ -102,7 +103,11 @@ def build(config, device):
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import MODELS, init_default_scope
     cfg = Config.fromfile(config)
-    cfg.model.teacher_ckpt = None
+    if 'teachers' in cfg.model:  # MultiTeacherDistill
+        for spec in cfg.model.teachers.values():
+            spec.ckpt = None
+    else:
+        cfg.model.teacher_ckpt = None
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     distill = MODELS.build(cfg.model).to(device)
     distill.init_weights()
@@ -121,6 +126,39 @@ def autocast_phase(fn, device, dtype):
     def run():
         with torch.autocast(device_type=device.split(':')[0], dtype=dtype):
             return fn()
+    return run
+
+
+def teachers_forward(distill, batch):
+    """Phase (b): every teacher of ``distill`` alone, as it runs in (c).
+
+    ``SingleTeacherDistill``: its teacher in ``mode='tensor'``;
+    ``MultiTeacherDistill``: each teacher with its own data preprocessor
+    and forward arguments. The synthetic batch has one view, so teachers
+    that take a named view are refused.
+    """
+    if hasattr(distill, 'teachers'):
+        named = {name: view for name, view in distill.teacher_views.items()
+                 if view is not None}
+        if named or distill.student_view is not None:
+            raise ValueError(
+                f'benchmark_kd.py feeds one synthetic view to all models; '
+                f'this config names input views (teachers: {named}, '
+                f'student: {distill.student_view!r})')
+        teachers = [(t, t.data_preprocessor,
+                     distill.teacher_forward_kwargs[name])
+                    for name, t in distill.teachers.items()]
+    else:  # the teacher takes the algorithm's preprocessed batch
+        teachers = [(distill.teacher, distill.data_preprocessor,
+                     dict(mode='tensor'))]
+    for teacher, _, _ in teachers:
+        teacher.eval()
+
+    def run():
+        with torch.inference_mode():
+            for teacher, preprocess, kwargs in teachers:
+                data = preprocess(batch, False)
+                teacher(data['inputs'], data['data_samples'], **kwargs)
     return run
 
 
@@ -145,20 +183,16 @@ def main(argv=None):
                                     or cfg.train_dataloader.batch_size)
     crop = args.crop_size = args.crop_size or cfg.get('crop_size', 224)
     batch, shape = synthetic_batch(cfg, distill, batch_size, crop)
-    teacher = distill.teacher.eval()
-
-    def teacher_forward():
-        with torch.inference_mode():
-            data = distill.data_preprocessor(batch, False)
-            teacher(data['inputs'], mode='tensor')
+    teacher_forward = teachers_forward(distill, batch)
 
     phases = dict(
         student_step=lambda: student.train_step(batch, student_optim),
         teacher_forward=teacher_forward,
         distill_step=lambda: distill.train_step(batch, distill_optim))
     if args.channels_last:
-        distill.to(memory_format=torch.channels_last)
-        student.to(memory_format=torch.channels_last)
+        from mmrazor_video_kd.engine.hooks import to_channels_last
+        to_channels_last(distill)
+        to_channels_last(student)
     if args.amp:
         phases = {name: autocast_phase(fn, args.device, args.amp)
                   for name, fn in phases.items()}

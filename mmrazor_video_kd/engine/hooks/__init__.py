@@ -1,7 +1,8 @@
 """Hooks, registered in MMEngine's root ``HOOKS`` registry (visible from
 every OpenMMLab scope)."""
-from .channels_last_hook import ChannelsLastHook
+from .channels_last_hook import ChannelsLastHook, to_channels_last
 from .epoch_seed_hook import EpochSeedHook
 from .finite_loss_hook import FiniteLossHook
 
-__all__ = ['ChannelsLastHook', 'EpochSeedHook', 'FiniteLossHook']
+__all__ = ['ChannelsLastHook', 'EpochSeedHook', 'FiniteLossHook',
+           'to_channels_last']

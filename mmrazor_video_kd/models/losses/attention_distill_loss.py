@@ -46,7 +46,9 @@ class AttentionDistillLoss(nn.Module):
       renormalised to sum to 1. Maps must not include a class token.
     - Distance: ``'kl'`` (default) is ``KL(teacher row || student row)``
       averaged over rows (as in MiniLM); ``'mse'`` the mean squared
-      difference.
+      difference. Both (and the head means) are computed in float32, also
+      for bf16/fp16 maps (mixed precision): a KL of nearly equal
+      half-precision rows is a difference of nearly equal logarithms.
 
     Args:
         head_reduction (str): ``'mean'`` or ``'none'``.
@@ -91,6 +93,7 @@ class AttentionDistillLoss(nn.Module):
                              f'{tuple(attn_S.shape)}, {tuple(attn_T.shape)}')
         if self.teacher_detach:
             attn_T = attn_T.detach()
+        attn_S, attn_T = attn_S.float(), attn_T.float()
         if self.head_reduction == 'mean':
             attn_S = attn_S.mean(1, keepdim=True)
             attn_T = attn_T.mean(1, keepdim=True)

@@ -53,3 +53,21 @@ def test_token_mismatch_without_grid_and_gradients():
     assert torch.isfinite(loss)
     loss.backward()
     assert s.grad.abs().sum() > 0 and t.grad is None
+
+
+@pytest.mark.parametrize('dtype', [torch.bfloat16, torch.float16])
+def test_half_precision_maps_give_the_float32_loss_of_the_same_maps(dtype):
+    # maps of a mixed-precision run, the student close to the teacher (late
+    # in training): the loss must be what float64 computes on those maps,
+    # returned as float32, with a gradient of the student's dtype
+    t = attention(2, 12, 49, 5)
+    s = (t[:, :6] * 0.98 + attention(2, 6, 49, 6) * 0.02).to(dtype)
+    t, s = t.to(dtype), s.requires_grad_()
+    ms, mt = s.detach().double().mean(1), t.double().mean(1)
+    expected = (mt * (mt.log() - ms.log())).sum(-1).mean().item()
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        loss = AttentionDistillLoss()(s, t)
+    assert loss.dtype == torch.float32
+    assert loss.item() == pytest.approx(expected, rel=1e-4)
+    loss.backward()
+    assert s.grad.dtype == dtype and s.grad.abs().sum() > 0

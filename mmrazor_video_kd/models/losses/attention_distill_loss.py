@@ -93,14 +93,14 @@ class AttentionDistillLoss(nn.Module):
                              f'{tuple(attn_S.shape)}, {tuple(attn_T.shape)}')
         if self.teacher_detach:
             attn_T = attn_T.detach()
-        attn_S, attn_T = attn_S.float(), attn_T.float()
-        if self.head_reduction == 'mean':
-            attn_S = attn_S.mean(1, keepdim=True)
-            attn_T = attn_T.mean(1, keepdim=True)
+        if self.head_reduction == 'mean':  # accumulated and kept in float32
+            attn_S = attn_S.mean(1, keepdim=True, dtype=torch.float32)
+            attn_T = attn_T.mean(1, keepdim=True, dtype=torch.float32)
         elif attn_S.shape[1] != attn_T.shape[1]:
             raise ValueError(
                 f"head_reduction='none' needs equal head counts; student "
                 f'{attn_S.shape[1]}, teacher {attn_T.shape[1]}')
+        attn_S, attn_T = attn_S.float(), attn_T.float()
         if attn_T.shape[-1] != attn_S.shape[-1]:
             attn_T = _resize_tokens(attn_T, attn_S.shape[-1],
                                     self.teacher_grid, self.student_grid)

@@ -132,33 +132,32 @@ def autocast_phase(fn, device, dtype):
 def teachers_forward(distill, batch):
     """Phase (b): every teacher of ``distill`` alone, as it runs in (c).
 
-    ``SingleTeacherDistill``: its teacher in ``mode='tensor'``;
-    ``MultiTeacherDistill``: each teacher with its own data preprocessor
-    and forward arguments. The synthetic batch has one view, so teachers
-    that take a named view are refused.
+    ``SingleTeacherDistill``: its teacher in ``mode='tensor'`` on the
+    algorithm's preprocessed batch; ``MultiTeacherDistill``: its own
+    ``forward_teachers`` (each teacher with its preprocessor and forward
+    arguments). The synthetic batch has one view, so configs whose models
+    take named views are refused.
     """
-    if hasattr(distill, 'teachers'):
-        named = {name: view for name, view in distill.teacher_views.items()
-                 if view is not None}
-        if named or distill.student_view is not None:
-            raise ValueError(
-                f'benchmark_kd.py feeds one synthetic view to all models; '
-                f'this config names input views (teachers: {named}, '
-                f'student: {distill.student_view!r})')
-        teachers = [(t, t.data_preprocessor,
-                     distill.teacher_forward_kwargs[name])
-                    for name, t in distill.teachers.items()]
-    else:  # the teacher takes the algorithm's preprocessed batch
-        teachers = [(distill.teacher, distill.data_preprocessor,
-                     dict(mode='tensor'))]
-    for teacher, _, _ in teachers:
-        teacher.eval()
+    if not hasattr(distill, 'teachers'):
+        teacher = distill.teacher.eval()
+
+        def run():
+            with torch.inference_mode():
+                data = distill.data_preprocessor(batch, False)
+                teacher(data['inputs'], mode='tensor')
+        return run
+    named = {name: view for name, view in distill.teacher_views.items()
+             if view is not None}
+    if named or distill.student_view is not None:
+        raise ValueError(
+            f'benchmark_kd.py feeds one synthetic view to all models; '
+            f'this config names input views (teachers: {named}, '
+            f'student: {distill.student_view!r})')
+    distill.teachers.eval()
 
     def run():
         with torch.inference_mode():
-            for teacher, preprocess, kwargs in teachers:
-                data = preprocess(batch, False)
-                teacher(data['inputs'], data['data_samples'], **kwargs)
+            distill.forward_teachers(batch)
     return run
 
 

@@ -112,18 +112,28 @@ class MultiTeacherDistill(BaseAlgorithm):
                            f'views {sorted(views)}')
         return dict(data, inputs=views[view])
 
+    def teacher_batch(self, name: str, data: dict) -> dict:
+        """Raw ``data`` reduced to teacher ``name``'s view, preprocessed."""
+        return self.teachers[name].data_preprocessor(
+            self.select_view(data, self.teacher_views[name],
+                             f'teacher {name!r}'), False)
+
+    def forward_teachers(self, data: dict) -> None:
+        """Every teacher on its view of raw ``data``, with its forward
+        arguments; outputs reach the distiller through its recorders (the
+        caller opens them and disables autograd)."""
+        for name, teacher in self.teachers.items():
+            batch = self.teacher_batch(name, data)
+            teacher(batch['inputs'], batch['data_samples'],
+                    **self.teacher_forward_kwargs[name])
+
     def distill_losses(self, data: dict) -> dict:
         """All losses of one batch of raw (not preprocessed) data."""
         losses = dict()
         self.distiller.set_deliveries_override(False)
         with self.distiller.teacher_recorders, self.distiller.deliveries, \
                 torch.no_grad():
-            for name, teacher in self.teachers.items():
-                batch = teacher.data_preprocessor(
-                    self.select_view(data, self.teacher_views[name],
-                                     f'teacher {name!r}'), False)
-                teacher(batch['inputs'], batch['data_samples'],
-                        **self.teacher_forward_kwargs[name])
+            self.forward_teachers(data)
         self.distiller.set_deliveries_override(True)
         batch = self.data_preprocessor(
             self.select_view(data, self.student_view, 'the student'), True)
@@ -163,11 +173,9 @@ class MultiTeacherDistill(BaseAlgorithm):
         if name not in self.teachers:
             raise KeyError(f'no teacher {name!r}; teachers: '
                            f'{sorted(self.teachers)}')
-        teacher = self.teachers[name]
-        batch = teacher.data_preprocessor(
-            self.select_view(data, self.teacher_views[name],
-                             f'teacher {name!r}'), False)
-        return teacher(batch['inputs'], batch['data_samples'], mode='predict')
+        batch = self.teacher_batch(name, data)
+        return self.teachers[name](batch['inputs'], batch['data_samples'],
+                                   mode='predict')
 
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
         """The student's forward (inputs already preprocessed)."""

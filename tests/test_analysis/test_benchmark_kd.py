@@ -82,3 +82,14 @@ def test_pairs_script_writes_one_row_per_pair(tmp_path):
         assert f'| {r["distill_over_student_plus_teacher"]:.2f} |' in line
     assert 'soft-label-t5_tsm-r50' in rows[2]
     assert 'trd_tsm-r50' in rows[3]
+
+
+def test_pairs_script_refuses_unknown_pair_numbers(tmp_path):
+    out = tmp_path / 'pairs'
+    result = subprocess.run(
+        ['bash', 'tools/analysis/benchmark_kd_pairs.sh', str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+        env=dict(os.environ, PAIRS='1 7'))
+    assert result.returncode == 2
+    assert "PAIRS: no pair '7'; pairs are 1-6" in result.stderr
+    assert not out.exists()

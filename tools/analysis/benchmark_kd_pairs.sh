@@ -24,6 +24,12 @@ CONFIGS=(
 )
 PAIRS=${PAIRS:-$(seq 1 ${#CONFIGS[@]})}
 PYTHON=${PYTHON:-$( [ -x .venv/bin/python ] && echo .venv/bin/python || echo python)}
+for n in $PAIRS; do
+    if ! [[ $n =~ ^[0-9]+$ ]] || (( n < 1 || n > ${#CONFIGS[@]} )); then
+        echo "PAIRS: no pair '$n'; pairs are 1-${#CONFIGS[@]}" >&2
+        exit 2
+    fi
+done
 mkdir -p "$OUT"
 for n in $PAIRS; do
     config=${CONFIGS[$((n - 1))]}

@@ -1,8 +1,21 @@
 """Channels-last memory format for every model of a run."""
+from typing import Optional
+
 import torch
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmengine.registry import HOOKS
+from torch.nn.parallel import DistributedDataParallel
+
+WRAPPER_CFG = ("model_wrapper_cfg = "
+               "dict(type='ChannelsLastDistributedDataParallel')")
+
+
+def _channels_last_format(
+        tensor: torch.Tensor) -> Optional[torch.memory_format]:
+    """The channels-last format of a tensor of this rank, if any."""
+    return {4: torch.channels_last,
+            5: torch.channels_last_3d}.get(tensor.dim())
 
 
 def to_channels_last(model: torch.nn.Module) -> torch.nn.Module:
@@ -16,13 +29,23 @@ def to_channels_last(model: torch.nn.Module) -> torch.nn.Module:
     keep their identity, so an optimizer built before still holds them.
     """
     def convert(tensor):
-        if tensor.dim() == 4:
-            return tensor.contiguous(memory_format=torch.channels_last)
-        if tensor.dim() == 5:
-            return tensor.contiguous(memory_format=torch.channels_last_3d)
-        return tensor
+        memory_format = _channels_last_format(tensor)
+        if memory_format is None:
+            return tensor
+        return tensor.contiguous(memory_format=memory_format)
 
     return model._apply(convert)
+
+
+def _not_channels_last(ddp: DistributedDataParallel) -> Optional[str]:
+    """Name of a parameter that ``ddp`` reduces (one that requires grad)
+    and :func:`to_channels_last` would still convert, if any."""
+    for name, param in ddp.module.named_parameters():
+        memory_format = _channels_last_format(param)
+        if param.requires_grad and memory_format is not None and \
+                not param.is_contiguous(memory_format=memory_format):
+            return name
+    return None
 
 
 @HOOKS.register_module()
@@ -40,14 +63,49 @@ class ChannelsLastHook(Hook):
     view is impossible, which can cost more than it saves: measure with
     ``tools/analysis/benchmark_kd.py --channels-last``. Add it with
     ``custom_hooks = [..., dict(type='ChannelsLastHook')]``.
+
+    The hook runs after the runner has wrapped the model: in distributed
+    runs the conversion must happen before, when DDP lays out its gradient
+    buckets, so set ``model_wrapper_cfg = dict(type=
+    'ChannelsLastDistributedDataParallel')`` too. The hook then finds the
+    model converted; it raises an error when DDP wrapped an unconverted
+    model.
     """
 
     priority = 'VERY_HIGH'
 
     def _convert(self, runner) -> None:
+        for module in runner.model.modules():
+            if isinstance(module, DistributedDataParallel):
+                self._check_wrapped_model(module,
+                                          getattr(runner, 'cfg', None))
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
         to_channels_last(model)
+
+    @staticmethod
+    def _check_wrapped_model(ddp: DistributedDataParallel, cfg) -> None:
+        """Raise if DDP wrapped ``ddp.module`` before its conversion, or if
+        ``model_wrapper_cfg`` made the runner drop the config's top-level
+        ``find_unused_parameters=True``."""
+        name = _not_channels_last(ddp)
+        if name is not None:
+            raise RuntimeError(
+                f'ChannelsLastHook: the model was wrapped in '
+                f'{type(ddp).__name__} before its conversion to channels-last '
+                f'(parameter {name!r}); DDP keeps its gradient buckets in the '
+                'old layout and copies every gradient at every step ("Grad '
+                'strides do not match bucket view strides"). Set '
+                f'`{WRAPPER_CFG}` in the config: it converts the model '
+                'before wrapping it.')
+        wrapper_cfg = cfg.get('model_wrapper_cfg') if cfg else None
+        if wrapper_cfg is not None and cfg.get('find_unused_parameters') \
+                and 'find_unused_parameters' not in wrapper_cfg \
+                and not ddp.find_unused_parameters:
+            raise ValueError(
+                'The config sets find_unused_parameters=True, which MMEngine '
+                'ignores once model_wrapper_cfg is set; add '
+                'find_unused_parameters=True to model_wrapper_cfg.')
 
     def before_train(self, runner) -> None:
         self._convert(runner)

@@ -1,4 +1,7 @@
-# Kinetics-400 videos, 8 segments x 224 crops (MMAction2's TSM/TSN recipe).
+# Kinetics-400 videos, 8 segments x 224 crops, 16 clips per GPU: the data
+# settings of MMAction2's
+# tsm_imagenet-pretrained-r50_8xb16-1x1x8-50e_kinetics400-rgb.py (test: 8
+# clips x 10 crops, one video per batch).
 # Place the data as MMAction2 documents (tools/data/kinetics in MMAction2).
 dataset_type = 'CheckedVideoDataset'  # VideoDataset + clear errors
 data_root = 'data/kinetics400/videos_train'
@@ -32,10 +35,19 @@ val_pipeline = [
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='PackActionInputs')
 ]
-test_pipeline = val_pipeline
+test_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=1, frame_interval=1,
+         num_clips=num_segments, test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 256)),
+    dict(type='TenCrop', crop_size=crop_size),
+    dict(type='FormatShape', input_format='NCHW'),
+    dict(type='PackActionInputs')
+]
 
 train_dataloader = dict(
-    batch_size=8,
+    batch_size=16,
     num_workers=8,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
@@ -45,7 +57,7 @@ train_dataloader = dict(
         data_prefix=dict(video=data_root),
         pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=8,
+    batch_size=16,
     num_workers=8,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
@@ -55,7 +67,9 @@ val_dataloader = dict(
         data_prefix=dict(video=data_root_val),
         pipeline=val_pipeline,
         test_mode=True))
-test_dataloader = val_dataloader
+test_dataloader = dict(
+    val_dataloader, batch_size=1,
+    dataset=dict(val_dataloader['dataset'], pipeline=test_pipeline))
 
 val_evaluator = dict(type='AccMetric')
 test_evaluator = val_evaluator

@@ -1,4 +1,7 @@
-# TSM-MobileNetV2, trained from scratch (no ImageNet download).
+# TSM-MobileNetV2 (MMAction2's _base_/models/tsm_mobilenet_v2.py), from
+# scratch by default: the CPU configs train it so. The Kinetics-400 config
+# sets MMAction2's ImageNet initialisation (pretrained='mmcls://mobilenet_v2',
+# pretrained2d=True).
 model = dict(
     type='Recognizer2D',
     backbone=dict(

@@ -1,5 +1,7 @@
-# TSM-ResNet (depth 50 by default; set `model.backbone.depth` for 18/34/101),
-# trained from scratch (no ImageNet download).
+# TSM-ResNet (MMAction2's _base_/models/tsm_r50.py; depth 50 by default, set
+# `model.backbone.depth` for 18/34/101), from scratch by default: the CPU
+# configs train it so. The Kinetics-400 configs set MMAction2's ImageNet
+# initialisation (pretrained='torchvision://resnet50', pretrained2d=True).
 model = dict(
     type='Recognizer2D',
     backbone=dict(

@@ -1,5 +1,8 @@
 # TSM-ResNet50 on the optical flow of Kinetics-400: the flow teacher of the
 # multi-modal recipe (configs/distill/cross_modal/xmt-rgb-flow-skeleton_*).
+# MMAction2 has no TSM flow recipe (no reference top-1): this is its RGB
+# recipe (tsm_r50_1x1x8_50e_kinetics400-rgb.py: schedule, ImageNet
+# initialisation) on flow input, tested on the centre crop.
 # Flow files: `python tools/data/compute_flow.py --videos VIDEO_DIR --lists
 # LIST --out-dir data/kinetics400/flow` (one `<video stem>.npy` per video).
 # The flow is fed as (dx, dy, |flow|) / max_magnitude, clipped, on the same

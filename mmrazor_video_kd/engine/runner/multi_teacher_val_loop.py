@@ -1,10 +1,14 @@
 """Validation of the student and of every teacher of a MultiTeacherDistill."""
 import copy
+from typing import Optional
 
 import torch
+from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.runner import ValLoop, autocast
 from mmrazor.registry import LOOPS
+
+from .teacher_evaluation import check_evaluate_teacher
 
 
 @LOOPS.register_module()
@@ -19,15 +23,26 @@ class MultiTeacherValLoop(ValLoop):
     ``acc/top1`` and ``assistant.acc/top1``. Use it with
     ``val_cfg = dict(_delete_=True, type='mmrazor.MultiTeacherValLoop')``.
 
+    The teachers are frozen, so their metrics do not change during
+    training: with ``evaluate_teacher='once'`` only the first validation of
+    a run evaluates them, and later validations repeat their metrics (logs
+    and ``save_best`` keys stay complete) at the cost of the student alone.
+
     Args:
         runner (Runner): The runner.
         dataloader (DataLoader | dict): Validation data.
         evaluator (Evaluator | dict | list): Metrics, computed separately
             for every model.
         fp16 (bool): Autocast to fp16. Defaults to False.
+        evaluate_teacher (str): ``'always'`` (every validation), ``'once'``
+            (the first validation of a run) or ``'never'`` (student metrics
+            only). Defaults to ``'always'``.
     """
 
-    def __init__(self, runner, dataloader, evaluator, fp16: bool = False):
+    def __init__(self, runner, dataloader, evaluator, fp16: bool = False,
+                 evaluate_teacher: str = 'always'):
+        self.evaluate_teacher = check_evaluate_teacher(
+            evaluate_teacher, type(self).__name__)
         super().__init__(runner, dataloader, evaluator, fp16)
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
@@ -37,20 +52,34 @@ class MultiTeacherValLoop(ValLoop):
         self.algorithm = model
         self.teacher_evaluators = {
             name: copy.deepcopy(self.evaluator) for name in model.teachers}
+        self.teacher_metrics: Optional[dict] = None
 
     def run(self) -> dict:
         """One pass over the data; metrics of the student and teachers."""
         self.runner.call_hook('before_val')
         self.runner.call_hook('before_val_epoch')
         self.runner.model.eval()
+        teachers = self.evaluate_teacher == 'always' or (
+            self.evaluate_teacher == 'once' and not self.teacher_metrics)
         for idx, data_batch in enumerate(self.dataloader):
             self.run_iter(idx, data_batch)
-            self.run_teachers(data_batch)
+            if teachers:
+                self.run_teachers(data_batch)
         size = len(self.dataloader.dataset)
         metrics = self.evaluator.evaluate(size)
-        for name, evaluator in self.teacher_evaluators.items():
-            metrics.update({f'{name}.{key}': value for key, value in
-                            evaluator.evaluate(size).items()})
+        if teachers:
+            self.teacher_metrics = {}
+            for name, evaluator in self.teacher_evaluators.items():
+                self.teacher_metrics.update(
+                    {f'{name}.{key}': value for key, value in
+                     evaluator.evaluate(size).items()})
+            if self.evaluate_teacher == 'once':
+                print_log(
+                    "evaluate_teacher='once': the frozen teachers' metrics "
+                    'of this validation are repeated in later validations',
+                    logger='current')
+        if self.evaluate_teacher != 'never':
+            metrics.update(self.teacher_metrics)
         self.runner.call_hook('after_val_epoch', metrics=metrics)
         self.runner.call_hook('after_val')
         return metrics

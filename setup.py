@@ -34,7 +34,12 @@ class BuildWithStartupHook(build_py):
 
 
 def read_requirements(name):
-    """Requirement lines of ``requirements/<name>.txt``."""
+    """Requirement lines of ``requirements/<name>.txt``.
+
+    ``ranges.txt`` and ``tests_ranges.txt`` hold the tested version ranges
+    that the wheel declares; ``runtime.txt`` and ``tests.txt`` the exact set
+    that ``tools/setup_env.sh`` installs.
+    """
     with open(osp.join(HERE, 'requirements', f'{name}.txt')) as f:
         lines = (line.split('#')[0].strip() for line in f)
         return [line for line in lines if line]
@@ -57,8 +62,8 @@ setup(
     python_requires='>=3.9',
     packages=find_packages(include=['mmrazor_video_kd*']),
     py_modules=['mmrazor_video_kd_startup'],
-    install_requires=read_requirements('runtime'),
-    extras_require=dict(tests=read_requirements('tests')),
+    install_requires=read_requirements('ranges'),
+    extras_require=dict(tests=read_requirements('tests_ranges')),
     cmdclass=dict(build_py=BuildWithStartupHook),
     zip_safe=False,
 )

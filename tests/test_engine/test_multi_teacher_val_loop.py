@@ -2,6 +2,7 @@
 on its own view."""
 import os.path as osp
 
+import pytest
 import torch
 from conftest import REPO
 from mmengine.config import Config
@@ -14,7 +15,10 @@ CONFIG = osp.join(
     'mobilenetv2-w0.5_tsm-mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py')
 
 
-def test_student_and_teacher_metrics_on_their_views(avletters, tmp_path):
+def build_runner(avletters, tmp_path, **val_cfg):
+    """The fewer-frames config validating 6 clips (batches of 3) with
+    ``MultiTeacherValLoop(**val_cfg)``: the student on 8 frames, the
+    teacher on 16."""
     cfg = Config.fromfile(CONFIG)
     views_pipeline = cfg.train_pipeline[:-2] + [
         dict(type='TemporalStrideViews', stride=2,
@@ -38,8 +42,19 @@ def test_student_and_teacher_metrics_on_their_views(avletters, tmp_path):
         'train_dataloader.num_workers': 0,
         'train_dataloader.persistent_workers': False,
     })
-    cfg.val_cfg = dict(type='mmrazor.MultiTeacherValLoop')
-    runner = Runner.from_cfg(cfg)
+    cfg.val_cfg = dict(type='mmrazor.MultiTeacherValLoop', **val_cfg)
+    return Runner.from_cfg(cfg)
+
+
+def count_forwards(module):
+    """A list that grows by one at each forward of ``module``."""
+    calls = []
+    module.register_forward_hook(lambda *_: calls.append(1))
+    return calls
+
+
+def test_student_and_teacher_metrics_on_their_views(avletters, tmp_path):
+    runner = build_runner(avletters, tmp_path)
     frames = {}
     for name, model in (('student', runner.model.student),
                         ('teacher', runner.model.teachers['teacher'])):
@@ -60,3 +75,36 @@ def test_student_and_teacher_metrics_on_their_views(avletters, tmp_path):
                 total += 1
     assert total == 6
     assert abs(metrics['teacher.acc/top1'] - correct / total) < 1e-6
+
+
+def test_once_evaluates_the_teachers_at_the_first_validation_only(
+        avletters, tmp_path):
+    runner = build_runner(avletters, tmp_path, evaluate_teacher='once')
+    teacher = count_forwards(runner.model.teachers['teacher'])
+    student = count_forwards(runner.model.student)
+    results = [runner.val() for _ in range(3)]
+    assert len(student) == 3 * 2  # 3 validations x 2 batches
+    assert len(teacher) == 2
+    assert 'teacher.acc/top1' in results[0]
+    assert results[1] == results[2] == results[0]  # the student is unchanged
+
+
+def test_always_and_never(avletters, tmp_path):
+    runner = build_runner(avletters, tmp_path, evaluate_teacher='always')
+    teacher = count_forwards(runner.model.teachers['teacher'])
+    first, second = runner.val(), runner.val()
+    assert len(teacher) == 2 * 2 and first == second
+    never = runner.build_val_loop(dict(type='mmrazor.MultiTeacherValLoop',
+                                       evaluate_teacher='never'))
+    del teacher[:]
+    metrics = never.run()
+    assert teacher == []
+    assert metrics == {k: v for k, v in first.items()
+                       if not k.startswith('teacher.')}
+
+
+def test_unknown_evaluate_teacher_is_named(avletters, tmp_path):
+    runner = build_runner(avletters, tmp_path, evaluate_teacher='twice')
+    with pytest.raises(ValueError, match='MultiTeacherValLoop: '
+                       'val_cfg.evaluate_teacher must be one of'):
+        runner.val()

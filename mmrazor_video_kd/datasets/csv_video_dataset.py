@@ -8,6 +8,7 @@ from mmengine.fileio import get_text, join_path
 from mmengine.utils import is_abs
 
 from .checked_video_dataset import CheckedVideoDataset
+from .label_check import check_label
 
 HEADERS = {('path', 'label'), ('video', 'label'), ('filename', 'label')}
 
@@ -29,7 +30,11 @@ class CSVVideoDataset(CheckedVideoDataset):
     the sorted distinct labels of the training split file ``train_csv``, so
     that the train, val and test splits agree. A label outside the mapping
     raises ``ValueError`` naming file, line and label. The mapping is
-    ``self.classes`` (class id -> label) and ``metainfo['classes']``.
+    ``self.classes`` (class id -> label) and ``metainfo['classes']``. With
+    ``num_classes`` set, a class id outside ``[0, num_classes)`` (a mapping
+    with more labels than the classifier has classes) raises
+    :class:`~mmrazor_video_kd.datasets.label_check.LabelOutOfRangeError`
+    naming file, line, label and bound.
 
     Args:
         ann_file (str): The split file of this dataset; a relative path is
@@ -119,6 +124,8 @@ class CSVVideoDataset(CheckedVideoDataset):
                     f'class mapping ({len(classes)} classes, from {source})')
             if self.data_prefix['video'] is not None:
                 filename = osp.join(self.data_prefix['video'], filename)
+            check_label(ids[label], self.num_classes, self.ann_file, number,
+                        name=label)
             data_list.append(dict(filename=filename, label=ids[label]))
         return data_list
 

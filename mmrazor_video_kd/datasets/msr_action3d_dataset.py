@@ -75,6 +75,8 @@ from mmengine.fileio import get_text, join_path
 from mmengine.logging import print_log
 from mmengine.utils import is_abs
 
+from .label_check import check_label
+
 NUM_JOINTS = 20
 
 #: The joints in file order (0-based index = line within a frame).
@@ -219,7 +221,9 @@ class MSRAction3DDataset(BaseActionDataset):
             valid sequence raises ``ValueError``; a listed file that does not
             exist always raises ``FileNotFoundError``.
         **kwargs: ``BaseActionDataset`` arguments (``data_root``,
-            ``test_mode``, ``indices``, ...).
+            ``test_mode``, ``indices``, ``num_classes``: labels outside
+            ``[0, num_classes)`` raise ``LabelOutOfRangeError`` naming the
+            list and line; None: not checked).
     """
 
     METAINFO = dict(classes=MSR_ACTIONS, joint_names=MSR_JOINT_NAMES,
@@ -275,6 +279,7 @@ class MSRAction3DDataset(BaseActionDataset):
             except ValueError:
                 raise ValueError(f'{self.ann_file}:{number}: label '
                                  f'{fields[1]!r} is not an integer') from None
+            check_label(label, self.num_classes, self.ann_file, number)
             rows.append((fields[0], label))
         return rows
 

@@ -17,8 +17,11 @@ default_hooks = dict(
 custom_hooks = [dict(type='FiniteLossHook'), dict(type='EpochSeedHook')]
 
 # `nccl` falls back to `gloo` on machines without CUDA (mmrazor_video_kd.compat)
+# cuDNN benchmarks its convolution algorithms once per input size (the sizes
+# of a config are fixed) and keeps the fastest; no effect on CPU, and
+# `randomness.deterministic=True` switches it off (docs/gpu_defaults.md).
 env_cfg = dict(
-    cudnn_benchmark=False,
+    cudnn_benchmark=True,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
     dist_cfg=dict(backend='nccl'))
 

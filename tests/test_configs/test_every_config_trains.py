@@ -104,6 +104,30 @@ def small_data(cfg, avletters, batch_size, tmp_path, flow_dir, pose_file):
     cfg.merge_from_dict(options)
 
 
+def trainable_parameters_without_gradient(model):
+    """The names of trainable parameters of ``model``; each is removed from
+    the returned set when a gradient is accumulated into it."""
+    unused = set()
+    for name, param in model.named_parameters():
+        if param.requires_grad:
+            unused.add(name)
+            param.register_post_accumulate_grad_hook(
+                lambda _, name=name: unused.discard(name))
+    return unused
+
+
+def check_find_unused_parameters(cfg, unused):
+    """DDP without ``find_unused_parameters`` needs a gradient for every
+    trainable parameter; ``True`` (slower) only where one gets none."""
+    if cfg.get('find_unused_parameters', False):
+        assert unused, ('every trainable parameter got a gradient: set '
+                        'find_unused_parameters = False')
+    else:
+        assert not unused, (
+            f'no gradient for {sorted(unused)}: DDP fails without '
+            'find_unused_parameters = True (with a comment naming them)')
+
+
 def test_configs_were_found():
     assert len(CONFIGS) >= 20
     assert any('attention_kd' in c for c in CONFIGS)
@@ -129,8 +153,10 @@ def test_config_trains_one_iteration(config, avletters, tmp_path, flow_dir,
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     student = getattr(model, 'architecture', model)
     before = {k: v.detach().clone() for k, v in student.named_parameters()}
+    unused = trainable_parameters_without_gradient(model)
     model.train()
     log_vars = model.train_step(next(iter(loader)), optim_wrapper)
+    check_find_unused_parameters(cfg, unused)
     assert math.isfinite(log_vars['loss'].item())
     changed = [k for k, v in student.named_parameters()
                if not torch.equal(v, before[k])]

@@ -37,6 +37,7 @@ train_dataloader = dict(
         type=dataset_type,
         ann_file=f'{data_root}/train_list.txt',
         data_prefix=dict(video=f'{data_root}/videos'),
+        num_classes=26,
         pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=16,
@@ -47,6 +48,7 @@ val_dataloader = dict(
         type=dataset_type,
         ann_file=f'{data_root}/val_list.txt',
         data_prefix=dict(video=f'{data_root}/videos'),
+        num_classes=26,
         pipeline=val_pipeline,
         test_mode=True))
 test_dataloader = val_dataloader

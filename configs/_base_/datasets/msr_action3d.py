@@ -17,6 +17,7 @@ train_dataloader = dict(
         type=dataset_type,
         ann_file=f'{data_root}/train_list.txt',
         data_prefix=dict(skeleton=f'{data_root}/skeletons'),
+        num_classes=20,
         skip_invalid=True,
         pipeline=[]))
 val_dataloader = dict(
@@ -28,6 +29,7 @@ val_dataloader = dict(
         type=dataset_type,
         ann_file=f'{data_root}/test_list.txt',
         data_prefix=dict(skeleton=f'{data_root}/skeletons'),
+        num_classes=20,
         test_mode=True,
         pipeline=[]))
 test_dataloader = dict(
@@ -39,6 +41,7 @@ test_dataloader = dict(
         type=dataset_type,
         ann_file=f'{data_root}/test_list.txt',
         data_prefix=dict(skeleton=f'{data_root}/skeletons'),
+        num_classes=20,
         test_mode=True,
         pipeline=[]))
 

@@ -79,5 +79,7 @@ model = dict(
                 preds_S=dict(from_student=True, recorder='feat11', connector='adapter11'),
                 preds_T=dict(from_student=False, recorder='feat11')))))
 
-find_unused_parameters = True
-val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
+find_unused_parameters = False
+# the frozen teacher is evaluated at the first validation only
+val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherValLoop',
+               evaluate_teacher='once')

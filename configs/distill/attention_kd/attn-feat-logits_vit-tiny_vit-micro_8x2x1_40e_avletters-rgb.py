@@ -79,5 +79,5 @@ model = dict(
                 preds_S=dict(from_student=True, recorder='feat3', connector='adapter3'),
                 preds_T=dict(from_student=False, recorder='feat3')))))
 
-find_unused_parameters = True
+find_unused_parameters = False
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

@@ -113,5 +113,9 @@ model = dict(
                 teacher_skeleton=dict(from_student=False,
                                       recorder='skeleton_feat')))))
 
+# label-free (calculate_student_loss=False): no loss reaches the
+# student's classifier (architecture.cls_head), so DDP must look for it
 find_unused_parameters = True
-val_cfg = dict(_delete_=True, type='mmrazor.MultiTeacherValLoop')
+# the frozen teachers are evaluated at the first validation only
+val_cfg = dict(_delete_=True, type='mmrazor.MultiTeacherValLoop',
+               evaluate_teacher='once')

@@ -84,5 +84,7 @@ model = dict(
                 teacher_rgb=dict(from_student=False, recorder='rgb_feat'),
                 teacher_flow=dict(from_student=False, recorder='flow_feat')))))
 
+# label-free (calculate_student_loss=False): no loss reaches the
+# student's classifier (architecture.cls_head), so DDP must look for it
 find_unused_parameters = True
 val_cfg = dict(_delete_=True, type='mmrazor.MultiTeacherValLoop')

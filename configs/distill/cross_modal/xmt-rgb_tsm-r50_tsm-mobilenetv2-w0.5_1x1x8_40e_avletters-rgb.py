@@ -40,5 +40,5 @@ model = dict(
                 translated=dict(from_student=True, recorder='feat', connector='translator'),
                 teacher_rgb=dict(from_student=False, recorder='feat')))))
 
-find_unused_parameters = True
+find_unused_parameters = False
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

@@ -40,5 +40,7 @@ model = dict(
                 translated=dict(from_student=True, recorder='feat', connector='translator'),
                 teacher_rgb=dict(from_student=False, recorder='feat')))))
 
-find_unused_parameters = True
-val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
+find_unused_parameters = False
+# the frozen teacher is evaluated at the first validation only
+val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherValLoop',
+               evaluate_teacher='once')

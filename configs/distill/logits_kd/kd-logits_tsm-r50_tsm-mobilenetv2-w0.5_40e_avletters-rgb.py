@@ -30,5 +30,5 @@ model = dict(
                 preds_S=dict(from_student=True, recorder='logits'),
                 preds_T=dict(from_student=False, recorder='logits')))))
 
-find_unused_parameters = True
+find_unused_parameters = False
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

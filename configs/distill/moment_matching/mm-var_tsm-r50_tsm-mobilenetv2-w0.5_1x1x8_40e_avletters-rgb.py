@@ -41,5 +41,5 @@ model = dict(
                 preds_S=dict(from_student=True, recorder='feat', connector='adapter'),
                 preds_T=dict(from_student=False, recorder='feat')))))
 
-find_unused_parameters = True
+find_unused_parameters = False
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

@@ -41,5 +41,7 @@ model = dict(
                 preds_S=dict(from_student=True, recorder='feat', connector='adapter'),
                 preds_T=dict(from_student=False, recorder='feat')))))
 
-find_unused_parameters = True
-val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
+find_unused_parameters = False
+# the frozen teacher is evaluated at the first validation only
+val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherValLoop',
+               evaluate_teacher='once')

@@ -74,5 +74,7 @@ model = dict(
                 preds_S=dict(from_student=True, recorder=f'feat{b}', connector=f'{t}_adapter{b}'),
                 preds_T=dict(from_student=False, recorder=f'{t}_feat{b}')) for t in weights for b in blocks})))
 
-find_unused_parameters = True
-val_cfg = dict(_delete_=True, type='mmrazor.MultiTeacherValLoop')
+find_unused_parameters = False
+# the frozen teachers are evaluated at the first validation only
+val_cfg = dict(_delete_=True, type='mmrazor.MultiTeacherValLoop',
+               evaluate_teacher='once')

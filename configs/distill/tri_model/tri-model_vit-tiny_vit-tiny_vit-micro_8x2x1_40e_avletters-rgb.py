@@ -72,5 +72,5 @@ model = dict(
                 preds_S=dict(from_student=True, recorder=f'feat{b}', connector=f'{t}_adapter{b}'),
                 preds_T=dict(from_student=False, recorder=f'{t}_feat{b}')) for t in weights for b in blocks})))
 
-find_unused_parameters = True
+find_unused_parameters = False
 val_cfg = dict(_delete_=True, type='mmrazor.MultiTeacherValLoop')

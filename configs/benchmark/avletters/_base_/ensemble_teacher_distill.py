@@ -30,5 +30,5 @@ model = dict(
             logits=dict(type='ModuleOutputs', source='logits'),
             feat=dict(type='ModuleOutputs', source='features'))))
 
-find_unused_parameters = True
+find_unused_parameters = False
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

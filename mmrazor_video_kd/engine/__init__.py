@@ -1,4 +1,5 @@
-"""Training-loop pieces (hooks, loops)."""
+"""Training-loop pieces (hooks, optimizer constructors, loops)."""
 from .hooks import *  # noqa: F401,F403
+from .optimizers import *  # noqa: F401,F403
 from .model_wrappers import *  # noqa: F401,F403
 from .runner import *  # noqa: F401,F403

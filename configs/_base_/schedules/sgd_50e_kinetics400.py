@@ -10,10 +10,18 @@ param_scheduler = [
     dict(type='MultiStepLR', begin=0, end=50, by_epoch=True,
          milestones=[25, 45], gamma=0.1)
 ]
+# `architecture`: the student's optimizer (MMAction2's TSM groups, fc_lr5 on
+# the student's classifier); a distiller's connectors train at the base lr,
+# frozen teachers are left out (docs/amp_and_optimizer.md). This form lets
+# `--amp` of MMRazor's and MMAction2's train.py switch on mixed precision.
 optim_wrapper = dict(
-    constructor='TSMOptimWrapperConstructor',
-    paramwise_cfg=dict(fc_lr5=True),
-    optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=0.00002),
-    clip_grad=dict(max_norm=20, norm_type=2))
+    constructor='DistillOptimWrapperConstructor',
+    architecture=dict(
+        type='OptimWrapper',
+        constructor='TSMOptimWrapperConstructor',
+        paramwise_cfg=dict(fc_lr5=True),
+        optimizer=dict(type='SGD', lr=0.01, momentum=0.9,
+                       weight_decay=0.00002),
+        clip_grad=dict(max_norm=20, norm_type=2)))
 
 auto_scale_lr = dict(enable=True, base_batch_size=64)

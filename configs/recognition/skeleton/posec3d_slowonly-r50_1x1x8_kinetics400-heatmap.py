@@ -72,6 +72,9 @@ test_dataloader = val_dataloader
 # MMAction2's PoseC3D optimiser (8 GPUs x 16 clips)
 optim_wrapper = dict(
     _delete_=True,
-    optimizer=dict(type='SGD', lr=0.2, momentum=0.9, weight_decay=0.0003),
-    clip_grad=dict(max_norm=40, norm_type=2))
+    constructor='DistillOptimWrapperConstructor',
+    architecture=dict(
+        type='OptimWrapper',
+        optimizer=dict(type='SGD', lr=0.2, momentum=0.9, weight_decay=0.0003),
+        clip_grad=dict(max_norm=40, norm_type=2)))
 auto_scale_lr = dict(enable=True, base_batch_size=128)

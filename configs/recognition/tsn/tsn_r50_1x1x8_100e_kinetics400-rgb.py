@@ -23,6 +23,10 @@ model = dict(
         format_shape='NCHW'),
     train_cfg=None,
     test_cfg=None)
-optim_wrapper = dict(_delete_=True, optimizer=dict(
-    type='SGD', lr=0.01, momentum=0.9, weight_decay=0.0001),
-    clip_grad=dict(max_norm=40, norm_type=2))
+optim_wrapper = dict(
+    _delete_=True,
+    constructor='DistillOptimWrapperConstructor',
+    architecture=dict(
+        type='OptimWrapper',
+        optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=0.0001),
+        clip_grad=dict(max_norm=40, norm_type=2)))

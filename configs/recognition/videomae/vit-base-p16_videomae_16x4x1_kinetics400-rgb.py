@@ -54,6 +54,9 @@ val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader
 optim_wrapper = dict(
     _delete_=True,
-    optimizer=dict(type='AdamW', lr=1e-3, betas=(0.9, 0.999),
-                   weight_decay=0.05),
-    clip_grad=dict(max_norm=5, norm_type=2))
+    constructor='DistillOptimWrapperConstructor',
+    architecture=dict(
+        type='OptimWrapper',
+        optimizer=dict(type='AdamW', lr=1e-3, betas=(0.9, 0.999),
+                       weight_decay=0.05),
+        clip_grad=dict(max_norm=5, norm_type=2)))

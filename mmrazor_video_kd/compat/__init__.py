@@ -14,6 +14,8 @@ Each fix lives in its own module with an ``install(hooks)`` function:
 ``atomic_checkpoint``     a kill while saving truncates the checkpoint
 ``teacher_eval_mode``     a frozen teacher runs with dropout active
 ``bf16_head_metrics``     bf16 autocast fails in MMAction2 heads (NumPy)
+``cpu_amp``               ``AmpOptimWrapper`` (``--amp``) asserts CUDA; bf16
+                          autocast on CPUs
 =======================  ==================================================
 
 The package installs ``mmrazor_video_kd_startup.pth``, which calls
@@ -36,7 +38,8 @@ import_hooks = importlib.import_module(f'{__name__}.import_hooks')
 
 FIXES = ('mmrazor_quantization', 'mmaction_drn', 'safe_checkpoint',
          'cpu_launchers', 'teacher_checkpoint', 'recorder_sources',
-         'atomic_checkpoint', 'teacher_eval_mode', 'bf16_head_metrics')
+         'atomic_checkpoint', 'teacher_eval_mode', 'bf16_head_metrics',
+         'cpu_amp')
 ENV_VAR = 'MMRAZOR_VIDEO_KD_COMPAT'
 
 _installed = set()

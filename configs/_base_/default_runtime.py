@@ -13,8 +13,11 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'))
 # stop at the first NaN/inf loss, naming it, before a checkpoint is written;
-# re-seed every epoch, so that `--resume` continues with the same randomness
-custom_hooks = [dict(type='FiniteLossHook'), dict(type='EpochSeedHook')]
+# re-seed every epoch, so that `--resume` continues with the same randomness;
+# before training, fetch pretrained (ImageNet) weights into torch's hub cache
+# or fail naming them (docs/kinetics_recipes.md)
+custom_hooks = [dict(type='FiniteLossHook'), dict(type='EpochSeedHook'),
+                dict(type='PretrainedWeightsHook')]
 
 # `nccl` falls back to `gloo` on machines without CUDA (mmrazor_video_kd.compat)
 # cuDNN benchmarks its convolution algorithms once per input size (the sizes

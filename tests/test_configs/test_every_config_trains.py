@@ -2,8 +2,9 @@
 
 Data are redirected to two real AVLetters clips (both of class 0, so any
 class count fits), batch size and workers are shrunk, and teacher
-checkpoints are switched off; these are ``--cfg-options``-style overrides,
-the configs themselves are used as they are (Kinetics-400 ones at 224 px).
+checkpoints and pretrained (ImageNet) weights are switched off; these are
+``--cfg-options``-style overrides, the configs themselves are used as they
+are (Kinetics-400 ones at 224 px).
 """
 import glob
 import math
@@ -20,6 +21,7 @@ from mmengine.registry import MODELS, init_default_scope
 from mmengine.runner import Runner
 
 import mmrazor_video_kd  # noqa: F401
+from mmrazor_video_kd.models.builders import find_pretrained_weights
 
 # evaluation-only configs (configs/few_shot/, a FeatureHead without a
 # classifier) are tested by tests/test_evaluation/test_few_shot_config.py;
@@ -102,6 +104,10 @@ def small_data(cfg, avletters, batch_size, tmp_path, flow_dir, pose_file):
             options[f'train_dataloader.dataset.pipeline.{i}.ann_file'] = \
                 pose_file
     cfg.merge_from_dict(options)
+    # offline: from scratch, with the overrides PretrainedWeightsError names
+    cfg.merge_from_dict({key: value
+                         for weights in find_pretrained_weights(cfg.model)
+                         for key, value in weights.scratch.items()})
 
 
 def trainable_parameters_without_gradient(model):

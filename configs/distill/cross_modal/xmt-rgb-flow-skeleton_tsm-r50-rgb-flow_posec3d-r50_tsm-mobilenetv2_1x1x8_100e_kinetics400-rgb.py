@@ -27,6 +27,9 @@ student_config = recognition + '/tsm/tsm_mobilenetv2_1x1x8_100e_kinetics400-rgb.
 rgb_config = recognition + '/tsm/tsm_r50_1x1x8_50e_kinetics400-rgb.py'
 flow_config = recognition + '/tsm/tsm_r50-flow_1x1x8_50e_kinetics400-flow.py'  # noqa: E501
 skeleton_config = recognition + '/skeleton/posec3d_slowonly-r50_1x1x8_kinetics400-heatmap.py'  # noqa: E501
+# the TSM-R50 teachers' weights come from their ckpt: no ImageNet download
+teacher_options = dict(
+    model=dict(backbone=dict(pretrained=None, pretrained2d=False)))
 
 heatmap = dict(sigma=0.6, use_score=True, with_kp=True, with_limb=False)
 views = ('imgs', 'flow', 'skeleton')
@@ -73,10 +76,12 @@ model = dict(
     student_view='imgs',
     calculate_student_loss=False,
     teachers=dict(
-        rgb=dict(model=dict(type='model_from_config', config=rgb_config),
+        rgb=dict(model=dict(type='model_from_config', config=rgb_config,
+                            cfg_options=teacher_options),
                  ckpt='checkpoints/tsm_r50_1x1x8_50e_kinetics400-rgb.pth',
                  view='imgs'),
-        flow=dict(model=dict(type='model_from_config', config=flow_config),
+        flow=dict(model=dict(type='model_from_config', config=flow_config,
+                             cfg_options=teacher_options),
                   ckpt='checkpoints/tsm_r50-flow_1x1x8_50e_kinetics400-flow.pth',  # noqa: E501
                   view='flow'),
         skeleton=dict(

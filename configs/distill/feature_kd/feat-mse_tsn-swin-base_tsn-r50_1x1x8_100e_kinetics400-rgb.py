@@ -12,13 +12,17 @@ custom_imports = dict(imports=['mmrazor_video_kd'], allow_failed_imports=False)
 teacher_ckpt = 'checkpoints/tsn_swin-base_1x1x8_50e_kinetics400-rgb.pth'
 teacher_config = '{{fileDirname}}/../../recognition/tsn/tsn_swin-base_1x1x8_50e_kinetics400-rgb.py'  # noqa: E501
 student_config = '{{fileDirname}}/../../recognition/tsn/tsn_r50_1x1x8_100e_kinetics400-rgb.py'  # noqa: E501
+# its weights come from teacher_ckpt: timm must not fetch ImageNet weights
+# (it would when the teacher is built)
+teacher_options = dict(model=dict(backbone=dict(pretrained=False)))
 
 model = dict(
     _delete_=True,
     _scope_='mmrazor',
     type='SingleTeacherDistill',
     architecture=dict(type='model_from_config', config=student_config),
-    teacher=dict(type='model_from_config', config=teacher_config),
+    teacher=dict(type='model_from_config', config=teacher_config,
+                 cfg_options=teacher_options),
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
         type='ConfigurableDistiller',

@@ -14,6 +14,9 @@ custom_imports = dict(imports=['mmrazor_video_kd'], allow_failed_imports=False)
 teacher_ckpt = 'checkpoints/tsm_r50_1x1x8_50e_kinetics400-rgb.pth'
 teacher_config = '{{fileDirname}}/../../recognition/tsm/tsm_r50_1x1x8_50e_kinetics400-rgb.py'  # noqa: E501
 student_config = '{{fileDirname}}/../../recognition/tsm/tsm_mobilenetv2_1x1x8_100e_kinetics400-rgb.py'  # noqa: E501
+# its weights come from teacher_ckpt: no ImageNet download for the teacher
+teacher_options = dict(
+    model=dict(backbone=dict(pretrained=None, pretrained2d=False)))
 
 temperature = 5
 hard_label_weight = 0.1
@@ -27,7 +30,8 @@ model = dict(
     architecture=dict(type='model_from_config', config=student_config,
         cfg_options={'model.cls_head.loss_cls': dict(
             type='CrossEntropyLoss', loss_weight=hard_label_weight)}),
-    teacher=dict(type='model_from_config', config=teacher_config),
+    teacher=dict(type='model_from_config', config=teacher_config,
+                 cfg_options=teacher_options),
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
         type='ConfigurableDistiller',

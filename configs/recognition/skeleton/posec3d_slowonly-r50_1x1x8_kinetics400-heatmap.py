@@ -7,6 +7,13 @@
 # LoadSkeletonHeatmaps on the crops of the RGB recipe (the frames are decoded
 # for the geometry only), so the teacher sees in training what it sees
 # beside the RGB student.
+# Model and optimisation are MMAction2's
+# skeleton/posec3d/slowonly_r50_8xb32-u48-240e_k400-keypoint.py (reference
+# top-1 47.4, from scratch as there): 8 GPUs x 32 clips, SGD lr 0.4 (wd 1e-4,
+# clip 40), cosine over 240 epochs per iteration (there: 24 epochs of a 10x
+# RepeatDataset). Its input differs by design: 8 frames in the RGB crops
+# instead of 48 uniformly sampled frames of the pose-centred box, so its
+# top-1 is not expected here.
 _base_ = [
     '../../_base_/datasets/kinetics400_tsm.py',
     '../../_base_/schedules/sgd_50e_kinetics400.py',
@@ -24,7 +31,7 @@ model = dict(
         base_channels=32,
         num_stages=3,
         out_indices=(2, ),
-        stage_blocks=(4, 6, 3),
+        stage_blocks=(3, 4, 6),
         conv1_stride_s=1,
         pool1_stride_s=1,
         inflate=(0, 1, 1),
@@ -65,16 +72,22 @@ val_pipeline = [
          heatmap=heatmap, key='imgs'),
     dict(type='PackActionInputs')
 ]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
-test_dataloader = val_dataloader
+train_dataloader = dict(batch_size=32, dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(batch_size=32, dataset=dict(pipeline=val_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 
-# MMAction2's PoseC3D optimiser (8 GPUs x 16 clips)
+train_cfg = dict(max_epochs=240)
+param_scheduler = [
+    dict(type='CosineAnnealingLR', eta_min=0, T_max=240, by_epoch=True,
+         convert_to_iter_based=True)
+]
+
+# MMAction2's PoseC3D optimiser (8 GPUs x 32 clips)
 optim_wrapper = dict(
     _delete_=True,
     constructor='DistillOptimWrapperConstructor',
     architecture=dict(
         type='OptimWrapper',
-        optimizer=dict(type='SGD', lr=0.2, momentum=0.9, weight_decay=0.0003),
+        optimizer=dict(type='SGD', lr=0.4, momentum=0.9, weight_decay=0.0001),
         clip_grad=dict(max_norm=40, norm_type=2)))
-auto_scale_lr = dict(enable=True, base_batch_size=128)
+auto_scale_lr = dict(enable=False, base_batch_size=256)

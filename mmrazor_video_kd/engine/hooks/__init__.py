@@ -3,6 +3,7 @@ every OpenMMLab scope)."""
 from .channels_last_hook import ChannelsLastHook, to_channels_last
 from .epoch_seed_hook import EpochSeedHook
 from .finite_loss_hook import FiniteLossHook
+from .pretrained_weights_hook import PretrainedWeightsHook
 
 __all__ = ['ChannelsLastHook', 'EpochSeedHook', 'FiniteLossHook',
-           'to_channels_last']
+           'PretrainedWeightsHook', 'to_channels_last']

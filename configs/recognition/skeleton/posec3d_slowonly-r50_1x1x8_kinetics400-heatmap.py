@@ -42,6 +42,7 @@ model = dict(
         type='I3DHead',
         in_channels=512,
         num_classes=400,
+        spatial_type='avg',
         dropout_ratio=0.5,
         average_clips='prob'),
     data_preprocessor=dict(type='ActionDataPreprocessor',

@@ -11,11 +11,15 @@ WRAPPER_CFG = ("model_wrapper_cfg = "
                "dict(type='ChannelsLastDistributedDataParallel')")
 
 
-def _channels_last_format(
-        tensor: torch.Tensor) -> Optional[torch.memory_format]:
-    """The channels-last format of a tensor of this rank, if any."""
-    return {4: torch.channels_last,
-            5: torch.channels_last_3d}.get(tensor.dim())
+def _channels_last_strides(tensor: torch.Tensor) -> Optional[tuple]:
+    """The channels-last (4-D) or channels-last-3d (5-D) strides of a tensor
+    of this shape; None for other ranks."""
+    memory_format = {4: torch.channels_last,
+                     5: torch.channels_last_3d}.get(tensor.dim())
+    if memory_format is None:
+        return None
+    return torch.empty_like(
+        tensor, device='meta', memory_format=memory_format).stride()
 
 
 def to_channels_last(model: torch.nn.Module) -> torch.nn.Module:
@@ -27,12 +31,21 @@ def to_channels_last(model: torch.nn.Module) -> torch.nn.Module:
     ``required rank 4 tensor to use channels_last format`` on the first
     ``Conv3d`` (3D CNNs, ViT patch embeddings, 3-D connectors). Parameters
     keep their identity, so an optimizer built before still holds them.
+
+    Tensors get exactly the channels-last strides, also where a size-1
+    dimension makes the contiguous ones count as channels-last too
+    (depthwise ``(C, 1, k, k)`` and ``1x1`` weights, which
+    ``Tensor.contiguous`` leaves alone): convolutions return gradients with
+    the exact strides, and DDP copies every gradient whose strides differ
+    from its parameter's.
     """
     def convert(tensor):
-        memory_format = _channels_last_format(tensor)
-        if memory_format is None:
+        strides = _channels_last_strides(tensor)
+        if strides is None or tensor.stride() == strides:
             return tensor
-        return tensor.contiguous(memory_format=memory_format)
+        return torch.empty_strided(
+            tensor.shape, strides, dtype=tensor.dtype,
+            device=tensor.device).copy_(tensor)
 
     return model._apply(convert)
 
@@ -41,9 +54,9 @@ def _not_channels_last(ddp: DistributedDataParallel) -> Optional[str]:
     """Name of a parameter that ``ddp`` reduces (one that requires grad)
     and :func:`to_channels_last` would still convert, if any."""
     for name, param in ddp.module.named_parameters():
-        memory_format = _channels_last_format(param)
-        if param.requires_grad and memory_format is not None and \
-                not param.is_contiguous(memory_format=memory_format):
+        strides = _channels_last_strides(param)
+        if param.requires_grad and strides is not None and \
+                param.stride() != strides:
             return name
     return None
 

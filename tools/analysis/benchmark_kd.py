@@ -108,6 +108,11 @@ def build(config, device):
             spec.ckpt = None
     else:
         cfg.model.teacher_ckpt = None
+    # random weights: no pretrained (ImageNet) download
+    from mmrazor_video_kd.models.builders import find_pretrained_weights
+    cfg.merge_from_dict({key: value
+                         for weights in find_pretrained_weights(cfg.model)
+                         for key, value in weights.scratch.items()})
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     distill = MODELS.build(cfg.model).to(device)
     distill.init_weights()

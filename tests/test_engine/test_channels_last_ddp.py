@@ -302,3 +302,34 @@ def test_hook_refuses_a_dropped_find_unused_parameters(ranks):
     for result in ranks:
         assert 'add find_unused_parameters=True to model_wrapper_cfg' in \
             result['find_unused_error']
+
+
+def test_dist_train_with_the_wrapper_trains(tmp_path):
+    """tools/dist_train.sh, 2 CPU processes, a distillation config with the
+    wrapper and ChannelsLastHook (which raises if DDP wrapped the model
+    before its conversion): one epoch, no stride warning."""
+    runs = load_script('tests/test_e2e/test_training_runs.py')
+    motions = str(tmp_path / 'motions')
+    load_script('tools/data/make_motion_dataset.py').make_motion_dataset(
+        motions, num_train=4, num_val=1, frames=8, size=64)
+    base = runs.override(tmp_path, motions, 'kd', batch=2, epochs=1)
+    hooks = Config.fromfile(base).custom_hooks + [
+        dict(type='ChannelsLastHook')]
+    config = tmp_path / 'channels_last.py'
+    config.write_text(
+        f'_base_ = [{base!r}]\n'
+        "model_wrapper_cfg = dict(type='ChannelsLastDistributedDataParallel')"
+        f'\ncustom_hooks = {hooks!r}\n')
+    work_dir = str(tmp_path / 'work')
+    env = dict(os.environ, PORT=str(free_port()), OMP_NUM_THREADS='1',
+               PATH=osp.dirname(sys.executable) + os.pathsep +
+               os.environ['PATH'])
+    result = subprocess.run(
+        ['bash', 'tools/dist_train.sh', str(config), '2',
+         '--work-dir', work_dir], cwd=REPO, env=env, capture_output=True,
+        text=True, timeout=600)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    assert 'Distributed launcher: pytorch' in output
+    assert osp.isfile(osp.join(work_dir, 'epoch_1.pth'))
+    assert STRIDE_WARNING not in output

@@ -10,8 +10,9 @@ from mmengine.runner import Runner
 
 import mmrazor_video_kd  # noqa: F401
 
-CONFIG = osp.join(REPO, 'configs/distill/logits_kd/'
-                  'kd-logits_tsm-r50_tsm-mobilenetv2-w0.5_40e_avletters-rgb.py')
+CONFIG = osp.join(
+    REPO, 'configs/distill/logits_kd/'
+    'kd-logits_tsm-r50_tsm-mobilenetv2-w0.5_40e_avletters-rgb.py')
 
 
 class ValRecorder(Hook):

@@ -22,7 +22,8 @@ else:
     with wrapper.optim_context(model):
         out = model(torch.randn(3, 4))
     wrapper.update_params(out.float().pow(2).mean())
-    print('output', out.dtype, 'updated', not torch.equal(before, model.weight),
+    updated = not torch.equal(before, model.weight)
+    print('output', out.dtype, 'updated', updated,
           'scaler enabled', wrapper.loss_scaler.is_enabled())
 '''
 

@@ -98,8 +98,9 @@ def test_connectors_at_base_lr_and_no_teacher(kinetics_kd):
     assert names == sorted(n for n, _ in model.named_parameters()
                            if n.startswith('distiller.'))
     assert names, 'the config has a trainable connector'
-    assert lr == cfg.optim_wrapper.architecture.optimizer.lr
-    assert weight_decay == cfg.optim_wrapper.architecture.optimizer.weight_decay
+    recipe = cfg.optim_wrapper.architecture
+    assert (lr, weight_decay) == (recipe.optimizer.lr,
+                                  recipe.optimizer.weight_decay)
     in_optimizer = [n for group in groups for n in group[0]]
     assert sorted(in_optimizer) == sorted(
         n for n, _ in model.named_parameters() if not n.startswith('teacher.'))

@@ -40,8 +40,8 @@ def test_amp_becomes_cfg_options_after_the_users(tmp_path):
     config = tmp_path / 'cfg.py'
     config.write_text('optim_wrapper = dict(optimizer=dict(type="SGD"))\n')
     argv = train.amp_to_cfg_options([
-        str(config), '--amp', '--cfg-options', 'optim_wrapper.type=OptimWrapper',
-        '--work-dir', 'w'])
+        str(config), '--amp', '--cfg-options',
+        'optim_wrapper.type=OptimWrapper', '--work-dir', 'w'])
     assert argv == [str(config), '--cfg-options',
                     'optim_wrapper.type=OptimWrapper', '--work-dir', 'w',
                     '--cfg-options', 'optim_wrapper.type=AmpOptimWrapper',

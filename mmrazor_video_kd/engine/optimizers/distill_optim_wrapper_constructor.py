@@ -88,9 +88,10 @@ class DistillOptimWrapperConstructor(DefaultOptimWrapperConstructor):
         unknown = sorted(set(top) - set(AMP_KEYS))
         if unknown:
             raise KeyError(
-                f'optim_wrapper.{unknown[0]}: with DistillOptimWrapperConstructor'
-                f' set {unknown} in optim_wrapper.architecture (top level '
-                f'takes only {AMP_KEYS})')
+                f'optim_wrapper.{unknown[0]}: with '
+                f'DistillOptimWrapperConstructor set {unknown} in '
+                f'optim_wrapper.architecture (top level takes only '
+                f'{AMP_KEYS})')
         wrapper_type = top.pop('type', 'OptimWrapper')
         if wrapper_type not in WRAPPER_TYPES:
             raise ValueError(

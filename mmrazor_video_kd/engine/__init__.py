@@ -1,5 +1,6 @@
-"""Training-loop pieces (hooks, optimizer constructors, loops)."""
+"""Training-loop pieces (hooks, model wrappers, optimizer constructors,
+loops)."""
 from .hooks import *  # noqa: F401,F403
-from .optimizers import *  # noqa: F401,F403
 from .model_wrappers import *  # noqa: F401,F403
+from .optimizers import *  # noqa: F401,F403
 from .runner import *  # noqa: F401,F403

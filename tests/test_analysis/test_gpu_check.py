@@ -47,6 +47,19 @@ def test_dry_run_measures_every_step_on_cpu(tmp_path):
     assert 'installing' not in (out / 'gpu_check.log').read_text()
 
 
+def test_a_failed_step_does_not_stop_the_others(tmp_path):
+    out = tmp_path / 'check'
+    result = gpu_check(out, '--dry-run', PAIRS='9', CONFIG='missing.py')
+    assert result.returncode == 1
+    assert 'missing.py' in (out / 'train_amp.log').read_text()
+    failed = [line for line in (out / 'summary.md').read_text().splitlines()
+              if line.startswith('- failed: ')]
+    assert failed == [
+        f'- failed: training (see {out}/train_amp.log)',
+        '- failed: kd_cost_fp32 pair 9', '- failed: kd_cost_bf16_cl pair 9'
+    ]
+
+
 def test_missing_wheels_are_named(tmp_path):
     result = gpu_check(tmp_path / 'check', DEVICE='cpu',
                        WHEELS=str(tmp_path / 'no_wheels'))

@@ -3,10 +3,10 @@
 # OpenMMLab package, no package index): installs the wheels of wheels/
 # (requirements/gpu_check_wheels.txt) and this package with --no-deps and its
 # start-up hook, then measures on random clips:
-#   1. benchmark_kd_pairs.sh, float32            -> OUT/kd_cost_fp32/table.md
-#   2. benchmark_kd_pairs.sh, --amp bf16 --channels-last
+#   1. 20 iterations of --amp training of CONFIG -> OUT/train_amp.json
+#   2. benchmark_kd_pairs.sh, float32            -> OUT/kd_cost_fp32/table.md
+#   3. benchmark_kd_pairs.sh, --amp bf16 --channels-last
 #                                                -> OUT/kd_cost_bf16_cl/table.md
-#   3. 20 iterations of --amp training of CONFIG -> OUT/train_amp.json
 # and writes OUT/summary.md (clips/s and c/(a+b)) and OUT/gpu_check.log.
 #
 #   bash tools/analysis/gpu_check.sh OUT            # GPU machine (docs/gpu_check.md)
@@ -46,10 +46,10 @@ if [ "$DEVICE" = cpu ]; then
     TRAIN=(--batch-size 1 --crop-size 32 --iters 3 --warmup 1)
 else
     PAIRS=${PAIRS:-}
-    BENCH=()
+    BENCH=()  # each config's batch size
     TRAIN=(--iters 20)
 fi
-export PAIRS PYTHON
+export PYTHON
 
 echo "== gpu_check.sh $(date -u +%FT%TZ): device $DEVICE, dry run $DRY_RUN, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if (( ! DRY_RUN )); then
@@ -92,32 +92,54 @@ if command -v nvidia-smi > /dev/null; then
     nvidia-smi | tee "$OUT/nvidia-smi.txt" || echo "nvidia-smi failed (exit $?)"
 fi
 
-echo "== 1. benchmark_kd_pairs.sh, float32, $DEVICE"
-bash tools/analysis/benchmark_kd_pairs.sh "$OUT/kd_cost_fp32" --device "$DEVICE" "${BENCH[@]}"
-echo "== 2. benchmark_kd_pairs.sh, --amp bf16 --channels-last, $DEVICE"
-bash tools/analysis/benchmark_kd_pairs.sh "$OUT/kd_cost_bf16_cl" --device "$DEVICE" \
-    --amp bf16 --channels-last "${BENCH[@]}"
-echo "== 3. --amp training on random clips, $DEVICE: $CONFIG"
-"$PYTHON" tools/analysis/train_random_clips.py "$CONFIG" --amp --device "$DEVICE" \
-    "${TRAIN[@]}" --work-dir "$OUT/train_amp" --out "$OUT/train_amp.json" \
-    > "$OUT/train_amp.log" 2>&1 || { tail -n 30 "$OUT/train_amp.log"; echo "training failed: see $OUT/train_amp.log"; exit 1; }
-tail -n 3 "$OUT/train_amp.log"
+# Each measurement runs even if an earlier one failed; failures are listed
+# at the end (exit status 1), each pair of a benchmark on its own.
+FAILED=()
+NPAIRS=$(sed -n '/^CONFIGS=(/,/^)/p' tools/analysis/benchmark_kd_pairs.sh | grep -c '^ *configs/')
+benchmark() {  # benchmark NAME [benchmark_kd.py options]
+    local name=$1 n
+    shift
+    for n in ${PAIRS:-$(seq 1 "$NPAIRS")}; do
+        PAIRS=$n bash tools/analysis/benchmark_kd_pairs.sh "$OUT/$name" \
+            --device "$DEVICE" "$@" "${BENCH[@]}" || FAILED+=("$name pair $n")
+    done
+}
 
+echo "== 1. --amp training on random clips, $DEVICE: $CONFIG"
+if "$PYTHON" tools/analysis/train_random_clips.py "$CONFIG" --amp --device "$DEVICE" \
+        "${TRAIN[@]}" --work-dir "$OUT/train_amp" --out "$OUT/train_amp.json" \
+        > "$OUT/train_amp.log" 2>&1; then
+    tail -n 3 "$OUT/train_amp.log"
+else
+    tail -n 30 "$OUT/train_amp.log"
+    FAILED+=("training (see $OUT/train_amp.log)")
+fi
+echo "== 2. benchmark_kd_pairs.sh, float32, $DEVICE"
+benchmark kd_cost_fp32
+echo "== 3. benchmark_kd_pairs.sh, --amp bf16 --channels-last, $DEVICE"
+benchmark kd_cost_bf16_cl --amp bf16 --channels-last
+
+table() { cat "$OUT/$1/table.md" 2>/dev/null || echo "(no result)"; }
 {
     echo "# GPU check, $(date -u +%F), device $DEVICE"
     echo
     sed 's/^/    /' "$OUT/versions.txt"
     echo
-    echo "## Cost of distillation, float32 (c/(a+b), clips/s)"
-    echo
-    cat "$OUT/kd_cost_fp32/table.md"
-    echo
-    echo "## Cost of distillation, bf16 autocast, channels-last"
-    echo
-    cat "$OUT/kd_cost_bf16_cl/table.md"
-    echo
     echo "## --amp training on random clips"
     echo
     tail -n 3 "$OUT/train_amp.log" | sed 's/^/    /'
+    echo
+    echo "## Cost of distillation, float32 (c/(a+b), clips/s)"
+    echo
+    table kd_cost_fp32
+    echo
+    echo "## Cost of distillation, bf16 autocast, channels-last"
+    echo
+    table kd_cost_bf16_cl
+    for failed in "${FAILED[@]}"; do echo "- failed: $failed"; done
 } > "$OUT/summary.md"
+if (( ${#FAILED[@]} )); then
+    printf 'gpu_check.sh: failed: %s\n' "${FAILED[@]}" >&2
+    exit 1
+fi
 echo "== done: $OUT/summary.md"

@@ -44,7 +44,7 @@ def verify(state_dict, config):
 
 def main(argv=None):
     import mmrazor_video_kd  # noqa: F401  (compat: safe torch.load)
-    from mmrazor_video_kd.compat.atomic_checkpoint import atomic_torch_save
+    from mmrazor_video_kd.utils.checkpoints import atomic_torch_save
     from mmrazor_video_kd.utils import (NotADistillationCheckpoint,
                                         student_checkpoint)
     args = parse_args(argv)

@@ -7,6 +7,7 @@ interpreter start-up (see ``mmrazor_video_kd_startup``).
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import os.path as osp
 import sys
 import threading
 from typing import Callable, Dict, List, Optional
@@ -136,3 +137,32 @@ def fallback_module(name: str, factory: FallbackFactory) -> None:
             namespace replaces the one that failed.
     """
     get_finder().fallbacks[name] = factory
+
+
+def load_package_module(name: str):
+    """Load a module of this package that needs only the standard library
+    at import time, without importing the package itself (whose
+    ``__init__`` imports MMRazor).
+
+    The module already imported is returned if there is one; otherwise the
+    file is executed as a private copy that is not put in ``sys.modules``,
+    so a later ordinary import of the package is unaffected.
+
+    Args:
+        name (str): Full module name, e.g.
+            ``'mmrazor_video_kd.utils.checkpoints.atomic_save'``.
+
+    Returns:
+        module: The module.
+    """
+    if name in sys.modules:
+        return sys.modules[name]
+    package, _, rest = name.partition('.')
+    root = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    if package != osp.basename(root) or not rest:
+        raise ValueError(f'{name!r} is not a module of {osp.basename(root)}')
+    path = osp.join(root, *rest.split('.')) + '.py'
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

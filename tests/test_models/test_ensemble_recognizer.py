@@ -9,7 +9,7 @@ from mmaction.structures import ActionDataSample
 from mmengine.registry import init_default_scope
 
 import mmrazor_video_kd  # noqa: F401
-from mmrazor_video_kd.compat.teacher_checkpoint import TeacherCheckpointError
+from mmrazor_video_kd.utils.checkpoints import TeacherCheckpointError
 
 MEMBER = osp.join(REPO, 'configs/benchmark/avletters/'
                   'tsm_mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py')

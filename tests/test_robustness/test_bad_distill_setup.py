@@ -9,7 +9,7 @@ from mmengine.registry import init_default_scope
 from mmrazor.registry import MODELS
 
 import mmrazor_video_kd  # noqa: F401
-from mmrazor_video_kd.compat.teacher_checkpoint import TeacherCheckpointError
+from mmrazor_video_kd.utils.checkpoints import TeacherCheckpointError
 
 CFG = osp.join(REPO, 'configs/recognition/tsm/'
                'tsm_mobilenetv2-w0.5_1x1x8_20e_motions-rgb.py')

@@ -18,13 +18,13 @@ from mmengine.logging import MessageHub
 from mmengine.runner.checkpoint import save_checkpoint, weights_to_cpu
 from torch import nn
 
-from mmrazor_video_kd.compat.teacher_checkpoint import TeacherCheckpointError
 from mmrazor_video_kd.models.builders.model_from_config import \
     model_from_config
-from mmrazor_video_kd.utils.checkpoint_formats import (CheckpointFormatError,
-                                                       interpolate_pos_embed,
-                                                       read_state_dict,
-                                                       strip_prefix)
+from mmrazor_video_kd.utils.checkpoints import (CheckpointFormatError,
+                                                TeacherCheckpointError,
+                                                interpolate_pos_embed,
+                                                load_teacher_checkpoint,
+                                                read_state_dict, strip_prefix)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = osp.join(REPO, 'configs', 'recognition', 'videomae',
@@ -562,8 +562,6 @@ def test_uninferable_grid_names_key_and_shapes(model):
 
 def test_teacher_loader_takes_every_format_and_names_bad_keys(tmp_path,
                                                                model):
-    from mmrazor_video_kd.compat.teacher_checkpoint import (
-        TeacherCheckpointError, load_teacher_checkpoint)
     lightning = tmp_path / 'teacher.ckpt'
 
     class Module(torch.nn.Module):  # a LightningModule holds `self.model`

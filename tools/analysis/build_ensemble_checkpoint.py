@@ -30,7 +30,7 @@ def main(argv=None):
     from mmengine.config import Config
 
     import mmrazor_video_kd  # noqa: F401  (registers EnsembleRecognizer)
-    from mmrazor_video_kd.compat.atomic_checkpoint import atomic_torch_save
+    from mmrazor_video_kd.utils.checkpoints import atomic_torch_save
     from mmrazor_video_kd.models.builders import model_from_config
     cfg = Config.fromfile(args.config)
     members = cfg.model.get('members', [])

@@ -8,7 +8,7 @@ from typing import Dict, Optional
 import numpy as np
 import torch
 
-from ...compat.atomic_checkpoint import atomic_torch_save
+from ...utils.checkpoints import atomic_torch_save
 
 #: Metainfo that identifies the view of a clip the student sees.
 VIEW_KEYS = ('filename', 'view_index', 'frame_inds', 'clip_len',

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmengine.model import BaseModel
 
-from ...compat.teacher_checkpoint import load_teacher_checkpoint
+from ...utils.checkpoints import load_teacher_checkpoint
 from ..builders.model_from_config import model_from_config
 
 

@@ -7,7 +7,7 @@ from mmrazor.models.algorithms.base import BaseAlgorithm
 from mmrazor.models.utils import add_prefix
 from mmrazor.registry import MODELS
 
-from ...compat.teacher_checkpoint import load_teacher_checkpoint
+from ...utils.checkpoints import load_teacher_checkpoint
 
 TEACHER_KEYS = ('model', 'ckpt', 'view', 'forward_kwargs')
 

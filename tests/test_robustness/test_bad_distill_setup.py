@@ -19,7 +19,7 @@ def distill(source='cls_head.fc_cls', teacher_ckpt=None, teacher_classes=8):
     init_default_scope('mmaction')
     return MODELS.build(dict(
         _scope_='mmrazor',
-        type='SingleTeacherDistill',
+        type='VideoDistill',
         architecture=dict(type='model_from_config', config=CFG),
         teacher=dict(type='model_from_config', config=CFG,
                      cfg_options={'model.cls_head.num_classes':
@@ -38,7 +38,7 @@ def distill(source='cls_head.fc_cls', teacher_ckpt=None, teacher_classes=8):
 
 
 def test_wrong_recorder_source_lists_closest_names():
-    with pytest.raises(KeyError, match="'cls_head.fc_clss'.*cls_head.fc_cls"):
+    with pytest.raises(KeyError, match='"cls_head.fc_clss" is not in.*fc_cls'):
         distill(source='cls_head.fc_clss')
 
 

@@ -1,9 +1,12 @@
-"""Fix: a recorder ``source`` that is not in the model fails with
-``AssertionError: "x" is not in the model.``
+"""Deliberate change: a recorder ``source`` that is not in the model names
+the closest module names.
 
-MMRazor's module recorders look the source up by exact name. With this fix
-the error is a ``KeyError`` that names the source and lists the closest
-module names of the model, so a typo is found at once.
+MMRazor's ``ModuleOutputsRecorder`` looks the source up by exact name and
+fails with ``AssertionError: "x" is not in the model.`` With this patch the
+error is a :class:`RecorderSourceError` with the same text followed by the
+model's class and its closest module names, so a typo is found at once. It
+is both a ``KeyError`` and an ``AssertionError``, so MMRazor's callers and
+tests that expect the ``AssertionError`` keep working.
 """
 import difflib
 import functools
@@ -11,17 +14,31 @@ import functools
 MODULE = 'mmrazor.models.task_modules.recorder.module_outputs_recorder'
 
 
-def check_source(source, model, kind='module') -> None:
-    """Raise a ``KeyError`` naming ``source`` and its closest names."""
+class RecorderSourceError(KeyError, AssertionError):
+    """A recorder ``source`` names no module of the model."""
+
+    def __str__(self) -> str:
+        # KeyError's str() is the repr of its argument; show the message.
+        return str(self.args[0]) if self.args else ''
+
+
+def check_source(source: str, model) -> None:
+    """Raise :class:`RecorderSourceError` if ``source`` is no module of
+    ``model``, naming its closest module names.
+
+    Args:
+        source (str): The recorder's ``source``.
+        model (nn.Module): The model it records from.
+    """
     names = [name for name, _ in model.named_modules() if name]
     if source in names:
         return
     close = difflib.get_close_matches(source, names, n=5, cutoff=0.4)
     if not close:
         close = [n for n in names if '.' not in n][:10]
-    raise KeyError(
-        f'recorder source {source!r} is not a {kind} of '
-        f'{type(model).__name__}; closest names: {", ".join(close)}')
+    raise RecorderSourceError(
+        f'"{source}" is not in the model ({type(model).__name__}); closest '
+        f'module names: {", ".join(close)}')
 
 
 def patch_module_recorder(module) -> None:

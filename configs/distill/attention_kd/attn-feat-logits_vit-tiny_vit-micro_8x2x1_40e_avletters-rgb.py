@@ -16,7 +16,7 @@ token_grid = (4, 4, 4)  # (T, H, W) tokens of both models
 model = dict(
     _delete_=True,
     _scope_='mmrazor',
-    type='SingleTeacherDistill',
+    type='VideoDistill',
     architecture=dict(type='model_from_config', config=student_config),
     teacher=dict(type='model_from_config', config=teacher_config),
     teacher_ckpt=teacher_ckpt,

@@ -17,7 +17,7 @@ teacher_options = dict(
 model = dict(
     _delete_=True,
     _scope_='mmrazor',
-    type='SingleTeacherDistill',
+    type='VideoDistill',
     architecture=dict(type='model_from_config', config=student_config),
     teacher=dict(type='model_from_config', config=teacher_config,
                  cfg_options=teacher_options),

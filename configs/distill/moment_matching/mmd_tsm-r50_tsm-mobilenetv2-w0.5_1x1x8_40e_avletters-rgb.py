@@ -14,7 +14,7 @@ student_config = '{{fileDirname}}/../../recognition/tsm/tsm_mobilenetv2-w0.5_1x1
 model = dict(
     _delete_=True,
     _scope_='mmrazor',
-    type='SingleTeacherDistill',
+    type='VideoDistill',
     architecture=dict(type='model_from_config', config=student_config),
     teacher=dict(type='model_from_config', config=teacher_config),
     teacher_ckpt=teacher_ckpt,

@@ -23,7 +23,7 @@ output_feature_loss_weight = 0.01
 model = dict(
     _delete_=True,
     _scope_='mmrazor',
-    type='SingleTeacherDistill',
+    type='VideoDistill',
     architecture=dict(type='model_from_config', config=student_config,
         cfg_options={'model.cls_head.loss_cls': dict(
             type='CrossEntropyLoss', loss_weight=hard_label_weight)}),

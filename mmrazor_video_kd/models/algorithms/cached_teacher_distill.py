@@ -1,19 +1,18 @@
 """Offline distillation: teacher outputs read from a disk cache."""
-from typing import Dict, List, Optional
+from typing import List
 
 import torch
-from mmrazor.models.algorithms import SingleTeacherDistill
 from mmrazor.models.task_modules.recorder import ModuleOutputsRecorder
-from mmrazor.models.utils import add_prefix
 from mmrazor.registry import MODELS
 
 from .teacher_output_cache import (TeacherOutputCache, teacher_fingerprint,
                                    view_key)
+from .video_distill import VideoDistill
 
 
 @MODELS.register_module()
-class CachedTeacherDistill(SingleTeacherDistill):
-    """``SingleTeacherDistill`` whose teacher outputs come from a disk cache.
+class CachedTeacherDistill(VideoDistill):
+    """:class:`VideoDistill` whose teacher outputs come from a disk cache.
 
     The teacher runs only on the clips of a batch whose view is not cached
     yet, and each clip's recorded teacher tensors are stored; the recorded
@@ -34,7 +33,7 @@ class CachedTeacherDistill(SingleTeacherDistill):
     Args:
         cache_dir (str): Cache directory (shared by runs; per-teacher
             subdirectories).
-        **kwargs: Arguments of ``SingleTeacherDistill``.
+        **kwargs: Arguments of :class:`VideoDistill`.
     """
 
     def __init__(self, cache_dir: str, **kwargs) -> None:
@@ -55,7 +54,8 @@ class CachedTeacherDistill(SingleTeacherDistill):
                 self.teacher,
                 dict(teacher_cfg) if isinstance(teacher_cfg, dict) else {}))
 
-    def _teacher_outputs(self, batch_inputs, data_samples) -> None:
+    def forward_teachers(self, batch_inputs: torch.Tensor,
+                         data_samples: List) -> dict:
         """Fill the teacher recorders, from the cache where possible; the
         teacher runs only on the clips whose view is not cached."""
         recorders = self.distiller.teacher_recorders.recorders
@@ -63,42 +63,24 @@ class CachedTeacherDistill(SingleTeacherDistill):
         per_clip = [self.cache.get(key) for key in keys]
         missing = [i for i, c in enumerate(per_clip) if c is None]
         if missing:
-            with self.distiller.teacher_recorders, torch.no_grad():
-                self.teacher(batch_inputs[missing],
-                             [data_samples[i] for i in missing], mode='loss')
-                fresh = {}
-                for name, recorder in recorders.items():
-                    data = recorder.get_record_data()
-                    if not torch.is_tensor(data):
-                        raise TypeError(
-                            f'teacher recorder {name!r} recorded a '
-                            f'{type(data).__name__}; the cache stores '
-                            'tensors only')
-                    fresh[name] = data.chunk(len(missing))
+            super().forward_teachers(batch_inputs[missing],
+                                     [data_samples[i] for i in missing])
+            fresh = {}
+            for name, recorder in recorders.items():
+                data = recorder.get_record_data()
+                if not torch.is_tensor(data):
+                    raise TypeError(
+                        f'teacher recorder {name!r} recorded a '
+                        f'{type(data).__name__}; the cache stores '
+                        'tensors only')
+                fresh[name] = data.chunk(len(missing))
             for j, i in enumerate(missing):
                 per_clip[i] = {name: chunks[j]
                                for name, chunks in fresh.items()}
                 self.cache.put(keys[i], per_clip[i])
-        with self.distiller.teacher_recorders:
-            for name, recorder in recorders.items():
-                recorder.data_buffer.append(
-                    torch.cat([c[name] for c in per_clip]).to(
-                        batch_inputs.device))
-
-    def loss(self, batch_inputs: torch.Tensor,
-             data_samples: Optional[List] = None) -> Dict:
-        """Distillation losses with cached teacher outputs."""
-        losses = dict()
-        self.distiller.set_deliveries_override(False)
-        self._teacher_outputs(batch_inputs, data_samples)
-        self.distiller.set_deliveries_override(True)
-        with self.distiller.student_recorders, self.distiller.deliveries:
-            student_losses = self.student(batch_inputs, data_samples,
-                                          mode='loss')
-        if self.calculate_student_loss:
-            losses.update(add_prefix(student_losses, 'student'))
-        if not self.distillation_stopped:
-            losses.update(
-                add_prefix(self.distiller.compute_distill_losses(),
-                           'distill'))
-        return losses
+        for name, recorder in recorders.items():
+            recorder.reset_data_buffer()
+            recorder.data_buffer.append(
+                torch.cat([c[name] for c in per_clip]).to(
+                    batch_inputs.device))
+        return {}

@@ -8,11 +8,8 @@ Each fix lives in its own module with an ``install(hooks)`` function:
 ``mmaction_drn``          mmaction2 1.2.0 wheel lacks ``localizers/drn``
 ``safe_checkpoint``       ``weights_only=True`` refuses MMEngine checkpoints
 ``cpu_launchers``         ``--launcher pytorch|slurm`` need CUDA
-``teacher_checkpoint``    teacher checkpoints load non-strictly; unclear
-                          errors for unreadable files and class mismatch
 ``recorder_sources``      a wrong recorder ``source`` gives a bare assert
 ``atomic_checkpoint``     a kill while saving truncates the checkpoint
-``teacher_eval_mode``     a frozen teacher runs with dropout active
 ``bf16_head_metrics``     bf16 autocast fails in MMAction2 heads (NumPy)
 ``cpu_amp``               ``AmpOptimWrapper`` (``--amp``) asserts CUDA; bf16
                           autocast on CPUs
@@ -39,9 +36,8 @@ import os
 import_hooks = importlib.import_module(f'{__name__}.import_hooks')
 
 FIXES = ('mmrazor_quantization', 'mmaction_drn', 'safe_checkpoint',
-         'cpu_launchers', 'teacher_checkpoint', 'recorder_sources',
-         'atomic_checkpoint', 'teacher_eval_mode', 'bf16_head_metrics',
-         'cpu_amp', 'mmcls_alias')
+         'cpu_launchers', 'recorder_sources', 'atomic_checkpoint',
+         'bf16_head_metrics', 'cpu_amp', 'mmcls_alias')
 ENV_VAR = 'MMRAZOR_VIDEO_KD_COMPAT'
 
 _installed = set()

@@ -19,7 +19,7 @@ def distill(source='cls_head.fc_cls', teacher_ckpt=None, teacher_classes=8):
     init_default_scope('mmaction')
     return MODELS.build(dict(
         _scope_='mmrazor',
-        type='SingleTeacherDistill',
+        type='VideoDistill',
         architecture=dict(type='model_from_config', config=CFG),
         teacher=dict(type='model_from_config', config=CFG,
                      cfg_options={'model.cls_head.num_classes':

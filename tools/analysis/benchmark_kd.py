@@ -85,7 +85,7 @@ def cpu_phase_memory_mib(args, name):
 def synthetic_batch(cfg, model, batch_size, crop_size):
     """A batch in the form the data loader gives (uint8 clips + labels)."""
     from mmaction.structures import ActionDataSample
-    fmt = model.data_preprocessor.format_shape
+    fmt = getattr(model, 'student', model).data_preprocessor.format_shape
     segments = cfg.get('num_segments', None) or cfg.get('num_frames', 8)
     if fmt == 'NCHW':
         shape = (segments, 3, crop_size, crop_size)
@@ -139,8 +139,9 @@ def teachers_forward(distill, batch):
 
     ``SingleTeacherDistill``: its teacher in ``mode='tensor'`` on the
     algorithm's preprocessed batch; ``MultiTeacherDistill``: its own
-    ``forward_teachers`` (each teacher with its preprocessor and forward
-    arguments). The synthetic batch has one view, so configs whose models
+    ``forward_teachers`` on the batch its data preprocessor prepares (each
+    teacher's input through that teacher's preprocessor; forward
+    arguments of each teacher). The synthetic batch has one view, so configs whose models
     take named views are refused.
     """
     if not hasattr(distill, 'teachers'):
@@ -162,7 +163,8 @@ def teachers_forward(distill, batch):
 
     def run():
         with torch.inference_mode():
-            distill.forward_teachers(batch)
+            data = distill.data_preprocessor(batch, True)
+            distill.forward_teachers(data['inputs'], data['data_samples'])
     return run
 
 

@@ -8,14 +8,20 @@ Each fix lives in its own module with an ``install(hooks)`` function:
 ``mmaction_drn``          mmaction2 1.2.0 wheel lacks ``localizers/drn``
 ``safe_checkpoint``       ``weights_only=True`` refuses MMEngine checkpoints
 ``cpu_launchers``         ``--launcher pytorch|slurm`` need CUDA
-``recorder_sources``      a wrong recorder ``source`` gives a bare assert
-``atomic_checkpoint``     a kill while saving truncates the checkpoint
+``recorder_sources``      deliberate change: a wrong recorder ``source``
+                          names the closest modules (still an assert)
+``atomic_checkpoint``     deliberate change: MMEngine's local checkpoint
+                          writes are atomic
 ``bf16_head_metrics``     bf16 autocast fails in MMAction2 heads (NumPy)
 ``cpu_amp``               ``AmpOptimWrapper`` (``--amp``) asserts CUDA; bf16
                           autocast on CPUs
 ``mmcls_alias``           MMRazor's ``KDSoftCELoss`` needs ``mmcls`` (now
                           ``mmpretrain``)
 =======================  ==================================================
+
+Fix modules import only the standard library until the module they patch is
+imported; they may use the core (``mmrazor_video_kd.utils``), which never
+imports this package (``tests/test_package_layering.py``).
 
 The package installs ``mmrazor_video_kd_startup.pth``, which calls
 :func:`install` at interpreter start, so the fixes are active before MMRazor's

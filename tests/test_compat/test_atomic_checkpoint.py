@@ -59,3 +59,21 @@ def test_previous_checkpoint_kept_with_fix(tmp_path):
     path = kill_while_saving(tmp_path)
     assert torch.equal(torch.load(path)['state_dict']['w'],
                        torch.zeros(100000))
+
+
+def test_patched_writes_do_not_import_the_package(tmp_path):
+    # The writer lives in mmrazor_video_kd.utils; an MMEngine-only process
+    # must not import mmrazor_video_kd (and with it MMRazor) to use it.
+    result = run_python(
+        'import sys, torch\n'
+        'from mmengine.runner.checkpoint import save_checkpoint\n'
+        'from mmengine.fileio.backends.local_backend import LocalBackend\n'
+        'save_checkpoint({"w": torch.ones(3)}, sys.argv[1])\n'
+        'print(LocalBackend.put._mmrazor_video_kd,\n'
+        '      sorted(m for m in sys.modules\n'
+        '             if m.split(".")[0] in ("mmrazor", "mmrazor_video_kd")\n'
+        '             and not m.startswith("mmrazor_video_kd.compat")))\n',
+        args=[str(tmp_path / 'a.pth')])
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines()[-1] == 'True []'
+    assert torch.equal(torch.load(tmp_path / 'a.pth')['w'], torch.ones(3))

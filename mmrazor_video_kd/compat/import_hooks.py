@@ -155,12 +155,12 @@ def load_package_module(name: str):
     Returns:
         module: The module.
     """
-    if name in sys.modules:
-        return sys.modules[name]
     package, _, rest = name.partition('.')
     root = osp.dirname(osp.dirname(osp.abspath(__file__)))
     if package != osp.basename(root) or not rest:
         raise ValueError(f'{name!r} is not a module of {osp.basename(root)}')
+    if name in sys.modules:
+        return sys.modules[name]
     path = osp.join(root, *rest.split('.')) + '.py'
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)

@@ -74,7 +74,7 @@ def optimizer_states(params):
 
 def write_mmengine(path, model):
     """As ``mmengine.runner.Runner.save_checkpoint`` (0.10.7)."""
-    hub = MessageHub.get_instance('test_checkpoint_formats')
+    hub = MessageHub.get_instance('test_checkpoints')
     for i in range(3):
         hub.update_scalar('train/loss', float(i))
     optimizer, scheduler = optimizer_states(build().parameters())

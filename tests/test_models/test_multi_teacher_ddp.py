@@ -32,12 +32,12 @@ def run_rank(rank, port, tmp_dir):
     before = {n: p.detach().clone() for n, p in model.named_parameters()}
     torch.manual_seed(rank)  # another batch in each process
     log_vars = ddp.train_step(helpers.batch(), optim)
-    torch.save(dict(
+    result = dict(
         log_vars={k: float(v) for k, v in log_vars.items()}, rows=rows,
         moved=sorted(n for n, p in model.named_parameters()
                      if not torch.equal(p, before[n])),
-        student={n: p.detach() for n, p in
-                 model.student.named_parameters()}), osp.join(tmp_dir, f'{rank}.pt'))
+        student={n: p.detach() for n, p in model.student.named_parameters()})
+    torch.save(result, osp.join(tmp_dir, f'{rank}.pt'))
     dist.destroy_process_group()
 
 

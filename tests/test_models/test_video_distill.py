@@ -21,7 +21,8 @@ from mmrazor_video_kd.models.algorithms import (StudentCheckpointError,
 
 CFG = osp.join(REPO, 'configs/recognition/tsm/'
                'tsm_mobilenetv2-w0.5_1x1x8_20e_motions-rgb.py')
-R18 = osp.join(REPO, 'configs/recognition/tsm/tsm_r18_1x1x8_20e_motions-rgb.py')
+R18 = osp.join(REPO,
+               'configs/recognition/tsm/tsm_r18_1x1x8_20e_motions-rgb.py')
 
 
 def config(algorithm='VideoDistill', **kwargs):

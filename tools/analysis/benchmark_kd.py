@@ -140,8 +140,8 @@ def teachers_forward(distill, batch):
     ``SingleTeacherDistill``: its teacher in ``mode='tensor'`` on the
     algorithm's preprocessed batch; ``MultiTeacherDistill``: its own
     ``forward_teachers`` on the batch its data preprocessor prepares (each
-    teacher's input through that teacher's preprocessor; forward
-    arguments of each teacher). The synthetic batch has one view, so configs whose models
+    teacher's input through that teacher's preprocessor, with its forward
+    arguments). The synthetic batch has one view, so configs whose models
     take named views are refused.
     """
     if not hasattr(distill, 'teachers'):

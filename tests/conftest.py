@@ -2,6 +2,7 @@
 import importlib.util
 import os
 import os.path as osp
+import socket
 import subprocess
 import sys
 
@@ -72,3 +73,21 @@ def epochs(n):
     """``--cfg-options`` for ``n`` epochs of the cosine schedule."""
     return [f'train_cfg.max_epochs={n}', f'param_scheduler.0.T_max={n}',
             f'param_scheduler.0.end={n}']
+
+
+def free_port():
+    """A TCP port of this machine that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def spawn_ranks(run_rank, tmp_dir, nprocs=2):
+    """Run ``run_rank(rank, port, tmp_dir)`` in ``nprocs`` processes (one
+    gloo process group on a free port) and return what each saved with
+    ``torch.save(result, osp.join(tmp_dir, f'{rank}.pt'))``."""
+    import torch
+    import torch.multiprocessing as mp
+    mp.spawn(run_rank, args=(free_port(), tmp_dir), nprocs=nprocs)
+    return [torch.load(osp.join(tmp_dir, f'{rank}.pt'))
+            for rank in range(nprocs)]

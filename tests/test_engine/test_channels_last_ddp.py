@@ -10,7 +10,6 @@ tools/dist_train.sh."""
 import copy
 import os
 import os.path as osp
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,8 +19,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 import torch.distributed as dist
-import torch.multiprocessing as mp
-from conftest import REPO, load_script
+from conftest import REPO, free_port, load_script, spawn_ranks
 from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.model import MMDistributedDataParallel
@@ -222,22 +220,16 @@ def run_rank(rank, port, tmp_dir):
         ChannelsLastHook().before_train(SimpleNamespace(model=ddp, cfg=cfg))
     except ValueError as error:
         result['find_unused_error'] = str(error)
-    torch.save(result, osp.join(tmp_dir, f'rank{rank}.pt'))
+    torch.save(result, osp.join(tmp_dir, f'{rank}.pt'))
     dist.destroy_process_group()
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope='module')
 def ranks(tmp_path_factory):
     """What each of 2 gloo processes measured."""
     tmp_dir = str(tmp_path_factory.mktemp('channels_last_ddp'))
-    mp.spawn(run_rank, args=(free_port(), tmp_dir), nprocs=2)
-    return [torch.load(osp.join(tmp_dir, f'rank{r}.pt')) for r in range(2)]
+    return spawn_ranks(run_rank, tmp_dir)
 
 
 @pytest.mark.parametrize('case', list(CASES))

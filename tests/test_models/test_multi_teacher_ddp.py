@@ -4,13 +4,11 @@ the algorithm's ``train_step``); per-view inputs reach every model and the
 distillation losses are trained, in 2 gloo processes."""
 import os
 import os.path as osp
-import socket
 
 import pytest
 import torch
 import torch.distributed as dist
-import torch.multiprocessing as mp
-from conftest import load_script
+from conftest import load_script, spawn_ranks
 from mmengine.model import MMDistributedDataParallel
 from mmengine.optim import OptimWrapper
 
@@ -41,18 +39,12 @@ def run_rank(rank, port, tmp_dir):
     dist.destroy_process_group()
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope='module')
 def ranks(tmp_path_factory):
     """What each of 2 gloo processes measured after one training step."""
     tmp_dir = str(tmp_path_factory.mktemp('multi_teacher_ddp'))
-    mp.spawn(run_rank, args=(free_port(), tmp_dir), nprocs=2)
-    return [torch.load(osp.join(tmp_dir, f'{r}.pt')) for r in range(2)]
+    return spawn_ranks(run_rank, tmp_dir)
 
 
 def test_each_teacher_gets_its_view_and_distillation_is_trained(ranks):

@@ -9,15 +9,17 @@ keeps the config; MMEngine's ``build_optim_wrapper`` then builds the
 optimizer wrapper of that config on the config's real model (built once per
 config, no forward; teacher checkpoints and ImageNet weights switched off as
 ``--cfg-options``-style overrides). Expected: an ``AmpOptimWrapper`` running
-bf16 on the CPU, with the same parameter groups as without ``--amp``, every
-trainable parameter of the student and distiller in exactly one group, and
-no parameter of a frozen teacher in any group.
+bf16 on the CPU (and, where MMEngine is made to see CUDA, fp16 with a
+dynamic ``GradScaler``), with the same parameter groups as without
+``--amp``, every trainable parameter of the student and distiller in
+exactly one group, and no parameter of a frozen teacher in any group.
 """
 import glob
 import os.path as osp
 import runpy
 import sys
 
+import mmengine.optim.optimizer.amp_optimizer_wrapper as amp_module
 import pytest
 import torch
 from conftest import REPO, load_script
@@ -125,6 +127,24 @@ def groups_of(optim_wrapper):
             for group in optim_wrapper.optimizer.param_groups]
 
 
+def build_as_on_gpu(monkeypatch, model, optim_wrapper_cfg):
+    """``build_optim_wrapper`` where MMEngine sees CUDA (the upstream
+    ``AmpOptimWrapper.__init__`` runs, not the CPU compat fix); returns the
+    wrapper and the arguments its ``GradScaler`` got."""
+    scalers = []
+
+    class RecordingGradScaler:
+
+        def __init__(self, *args, **kwargs):
+            scalers.append((args, kwargs))
+
+    with monkeypatch.context() as m:
+        m.setattr(amp_module, 'is_cuda_available', lambda: True)
+        m.setattr(amp_module, 'GradScaler', RecordingGradScaler)
+        optim_wrapper = build_optim_wrapper(model, optim_wrapper_cfg)
+    return optim_wrapper, scalers
+
+
 def test_configs_were_found():
     assert len(CONFIGS) >= 50
     assert not any('_base_' in c for c in CONFIGS)
@@ -160,6 +180,11 @@ def test_amp_builds_bf16_amp_optim_wrapper(config, monkeypatch, tmp_path):
             f'{cfg.optim_wrapper}')
         assert optim_wrapper.cast_dtype == torch.bfloat16, where
         assert not optim_wrapper.loss_scaler.is_enabled(), where  # CPU: bf16
+        # on a GPU: fp16 (autocast's default) with dynamic loss scaling
+        on_gpu, scalers = build_as_on_gpu(monkeypatch, model,
+                                          cfg.optim_wrapper)
+        assert on_gpu.cast_dtype is None, where
+        assert scalers == [((), {})], f'{where}: GradScaler{scalers}'
         groups = groups_of(optim_wrapper)
         assert groups == expected_groups, \
             f'{where}: parameter groups differ from those without --amp'

@@ -276,3 +276,14 @@ def test_bytes_table_script_runs(capsys, monkeypatch):
     size = int(out.split('| float32 | ')[1].split(' ')[0])
     assert 9792 < size < 9792 + 1024
     assert '| 4 | 50 |' in out
+
+
+def test_a_view_is_written_once_per_shard_and_served_once(tmp_path):
+    with TeacherStoreWriter(str(tmp_path), FP, name='rank0') as writer:
+        assert writer.put('v', outputs(0))
+        assert not writer.put('v', outputs(1))
+        assert 'v' in writer and len(writer) == 1
+    write(str(tmp_path), {'v': outputs(0), 'w': outputs(2)}, name='rank1')
+    store = PackedTeacherStore(str(tmp_path), FP)
+    assert sorted(store.keys()) == ['v', 'w']
+    assert torch.equal(store.get('v')['logits'], outputs(0)['logits'])

@@ -34,13 +34,13 @@ class BuildWithStartupHook(build_py):
 
 
 def read_requirements(name):
-    """Requirement lines of ``requirements/<name>.txt``.
+    """Requirement lines of ``requirements/<name>``.
 
-    ``ranges.txt`` and ``tests_ranges.txt`` hold the tested version ranges
-    that the wheel declares; ``runtime.txt`` and ``tests.txt`` the exact set
-    that ``tools/setup_env.sh`` installs.
+    ``runtime.in`` and ``tests.in`` hold the tested version ranges that the
+    wheel declares; ``runtime.txt`` and ``tests.txt`` the exact set that
+    ``tools/setup_env.sh`` installs.
     """
-    with open(osp.join(HERE, 'requirements', f'{name}.txt')) as f:
+    with open(osp.join(HERE, 'requirements', name)) as f:
         lines = (line.split('#')[0].strip() for line in f)
         return [line for line in lines if line]
 
@@ -62,8 +62,8 @@ setup(
     python_requires='>=3.9',
     packages=find_packages(include=['mmrazor_video_kd*']),
     py_modules=['mmrazor_video_kd_startup'],
-    install_requires=read_requirements('ranges'),
-    extras_require=dict(tests=read_requirements('tests_ranges')),
+    install_requires=read_requirements('runtime.in'),
+    extras_require=dict(tests=read_requirements('tests.in')),
     cmdclass=dict(build_py=BuildWithStartupHook),
     zip_safe=False,
 )

@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 STAMP=$VENV/.mmrazor_video_kd_installed
-WANT=$(cat requirements/*.txt setup.py | sha256sum | cut -d' ' -f1)
+WANT=$(cat requirements/*.txt requirements/*.in setup.py | sha256sum | cut -d' ' -f1)
 
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then

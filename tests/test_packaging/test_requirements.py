@@ -58,3 +58,16 @@ def test_ranges_admit_the_exact_set(requires_dist, name, extra):
         assert got.specifier.contains(wanted, prereleases=True), (
             f'the wheel asks for {got}, which excludes {req.name} {wanted} '
             f'of requirements/{name}.txt')
+
+
+@pytest.mark.parametrize('path', sorted(
+    glob.glob(osp.join(REPO, 'requirements', '*.txt'))))
+def test_requirements_txt_files_are_the_exact_set(path):
+    """``requirements/*.txt`` pin every package exactly (the ranges are the
+    ``*.in`` files beside them)."""
+    with open(path) as f:
+        lines = [line.split('#')[0].strip() for line in f]
+    loose = [line for line in lines if line and not (
+        len(Requirement(line).specifier) == 1
+        and next(iter(Requirement(line).specifier)).operator == '==')]
+    assert not loose, f'{osp.basename(path)}: not exact pins: {loose}'

@@ -2,9 +2,11 @@
 from .fixed_views import FixedViews
 from .load_flow_frames import LoadFlowFrames
 from .load_skeleton_heatmaps import LoadSkeletonHeatmaps
+from .load_teacher_outputs import (LoadTeacherOutputs,
+                                   TeacherOutputsMissingError)
 from .temporal_stride_views import TemporalStrideViews
 
 __all__ = [
     'FixedViews', 'LoadFlowFrames', 'LoadSkeletonHeatmaps',
-    'TemporalStrideViews'
+    'LoadTeacherOutputs', 'TeacherOutputsMissingError', 'TemporalStrideViews'
 ]

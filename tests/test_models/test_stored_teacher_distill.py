@@ -1,0 +1,329 @@
+"""StoredTeacherDistill + LoadTeacherOutputs: teacher outputs served by the
+data loader from a packed store, the teacher never built."""
+import os.path as osp
+import re
+
+import numpy as np
+import pytest
+import torch
+from conftest import REPO, SHORT_DATA, epochs, mim
+from mmaction.registry import DATASETS
+from mmengine.dataset import pseudo_collate
+from mmengine.registry import init_default_scope
+from mmrazor.registry import MODELS
+from torch.utils.data import DataLoader
+
+import mmrazor_video_kd  # noqa: F401
+from mmrazor_video_kd.datasets.teacher_store import (PackedTeacherStore,
+                                                     TeacherStoreWriter,
+                                                     store_directory,
+                                                     topk_kd_loss_bound,
+                                                     topk_tail_mass)
+from mmrazor_video_kd.datasets.transforms import TeacherOutputsMissingError
+from mmrazor_video_kd.datasets.transforms.load_teacher_outputs import \
+    DEFAULT_META_KEYS
+from mmrazor_video_kd.models.algorithms import (StoredTeacherError,
+                                                view_key, write_teacher_record)
+
+MEMBER = osp.join(REPO, 'configs/benchmark/avletters/'
+                  'tsm_mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py')
+KD_CFG = osp.join(
+    REPO, 'configs/distill/logits_kd/'
+    'kd-logits_tsm-r50_tsm-mobilenetv2-w0.5_40e_avletters-rgb.py')
+FP = 'f' * 64
+
+DISTILLER = dict(
+    type='ConfigurableDistiller',
+    student_recorders=dict(
+        feat=dict(type='ModuleOutputs', source='backbone'),
+        logits=dict(type='ModuleOutputs', source='cls_head')),
+    teacher_recorders=dict(
+        feat=dict(type='ModuleOutputs', source='backbone'),
+        logits=dict(type='ModuleOutputs', source='cls_head')),
+    distill_losses=dict(
+        loss_kl=dict(type='SoftLabelDistillLoss'),
+        loss_trd=dict(type='TemporalRelationLoss', num_segments=8)),
+    loss_forward_mappings=dict(
+        loss_kl=dict(
+            logits_S=dict(from_student=True, recorder='logits'),
+            logits_T=dict(from_student=False, recorder='logits')),
+        loss_trd=dict(
+            preds_S=dict(from_student=True, recorder='feat'),
+            preds_T=dict(from_student=False, recorder='feat'))))
+
+
+def pipeline(load=None, num_views=2):
+    return [
+        dict(type='DecordInit', io_backend='disk'),
+        dict(type='FixedViews', num_views=num_views, transforms=[
+            dict(type='SampleFrames', clip_len=1, num_clips=8),
+            dict(type='DecordDecode'),
+            dict(type='Resize', scale=(40, 40), keep_ratio=False),
+            dict(type='RandomCrop', size=32)]),
+        dict(type='FormatShape', input_format='NCHW'),
+        *([load] if load else []),
+        dict(type='PackActionInputs', meta_keys=DEFAULT_META_KEYS,
+             algorithm_keys=('teacher_outputs', ))
+    ]
+
+
+def dataset(avletters, load=None, n=4):
+    init_default_scope('mmaction')
+    return DATASETS.build(dict(
+        type='CheckedVideoDataset', ann_file=f'{avletters}/train_list.txt',
+        data_prefix=dict(video=f'{avletters}/videos'), num_classes=26,
+        pipeline=pipeline(load), indices=n))
+
+
+def load(root, required=True):
+    return dict(type='LoadTeacherOutputs', store_root=root, fingerprint=FP,
+                required=required)
+
+
+def samples_of(ds, seed=0):
+    np.random.seed(seed)  # FixedViews draws the view from NumPy
+    return [ds[i] for i in range(len(ds))]
+
+
+def online_model():
+    init_default_scope('mmaction')
+    torch.manual_seed(0)
+    model = MODELS.build(dict(
+        _scope_='mmrazor', type='VideoDistill',
+        architecture=dict(type='model_from_config', config=MEMBER),
+        teacher=dict(type='model_from_config', config=MEMBER),
+        distiller=DISTILLER))
+    for p in model.teacher.parameters():  # a teacher with non-trivial
+        p.data.normal_(0, 0.05)           # outputs (random init gives ~1e-9)
+    return model.train()
+
+
+def stored_model(online, **kwargs):
+    init_default_scope('mmaction')
+    model = MODELS.build(dict(
+        _scope_='mmrazor', type='StoredTeacherDistill',
+        teacher_fingerprint=FP,
+        architecture=dict(type='model_from_config', config=MEMBER),
+        distiller=DISTILLER, **kwargs))
+    model.architecture.load_state_dict(online.architecture.state_dict())
+    return model.train()
+
+
+def preprocess(model, samples):
+    data = model.data_preprocessor(pseudo_collate(samples), True)
+    return data['inputs'], data['data_samples']
+
+
+def fill_store(online, samples, root, storage=None):
+    """What the producer does: run the teacher, store each clip's view."""
+    writer = TeacherStoreWriter(root, FP, storage=storage)
+    inputs, data_samples = preprocess(online, samples)
+    recorders = online.distiller.teacher_recorders
+    with recorders, torch.no_grad():
+        online.forward_teachers(inputs, data_samples)
+    chunks = {name: r.get_record_data().chunk(len(samples))
+              for name, r in recorders.recorders.items()}
+    for i, sample in enumerate(data_samples):
+        writer.put(view_key(sample.metainfo),
+                   {name: c[i] for name, c in chunks.items()})
+    return writer.close()
+
+
+def losses_both_ways(avletters, root, storage=None):
+    online = online_model()
+    fill_store(online, samples_of(dataset(avletters)), str(root), storage)
+    plain = samples_of(dataset(avletters))
+    served = samples_of(dataset(avletters, load(str(root))))
+    assert all('teacher_outputs' in s['data_samples'] for s in served)
+    stored = stored_model(online)
+    torch.manual_seed(0)  # same student dropout masks in both steps
+    want = online.loss(*preprocess(online, plain))
+    torch.manual_seed(0)
+    got = stored.loss(*preprocess(stored, served))
+    assert sorted(got) == sorted(want)
+    return want, got, online, stored
+
+
+def test_float32_store_gives_the_online_losses_exactly(avletters, tmp_path):
+    want, got, _, _ = losses_both_ways(avletters, tmp_path)
+    for key in want:
+        assert torch.equal(got[key], want[key]), key
+
+
+def test_float16_store_within_the_stated_bound(avletters, tmp_path):
+    want, got, _, _ = losses_both_ways(
+        avletters, tmp_path, dict(feat=dict(dtype='float16'),
+                                  logits=dict(dtype='float16')))
+    for key in want:  # docs/offline_distillation.md: relative <= 1e-3
+        assert torch.allclose(got[key], want[key], rtol=1e-3, atol=1e-6), (
+            key, got[key], want[key])
+
+
+def test_topk_logits_within_the_kl_bound(avletters, tmp_path):
+    t = 4.0  # SoftLabelDistillLoss's temperature: the store's must match
+    want, got, online, stored = losses_both_ways(
+        avletters, tmp_path, dict(logits=dict(topk=5, temperature=t)))
+    teacher = online.distiller.teacher_recorders.recorders[
+        'logits'].get_record_data()
+    student = stored.distiller.student_recorders.recorders[
+        'logits'].get_record_data()
+    values, indices = teacher.topk(5, dim=-1)
+    tail = topk_tail_mass(values, torch.logsumexp(teacher / t, -1), t)
+    bound = topk_kd_loss_bound(student, indices, tail, t).mean()
+    error = (got['distill.loss_kl'] - want['distill.loss_kl']).abs()
+    assert 0 < error <= bound, (error, bound)
+    assert torch.equal(got['distill.loss_trd'], want['distill.loss_trd'])
+
+
+def test_a_view_not_stored_is_an_error_naming_the_clip(avletters, tmp_path):
+    online = online_model()
+    fill_store(online, samples_of(dataset(avletters), seed=0)[:2],
+               str(tmp_path))
+    ds = dataset(avletters, load(str(tmp_path)))
+    np.random.seed(0)
+    ds[0]  # stored
+    with pytest.raises(Exception) as error:
+        ds[2]  # another clip: never stored
+    # CheckedVideoDataset re-raises it as BadVideoError, chained
+    cause = error.value
+    while not isinstance(cause, TeacherOutputsMissingError):
+        cause = cause.__cause__
+    message = str(cause)
+    assert ds.get_data_info(2)['filename'] in message
+    assert re.search('key [0-9a-f]{64}', message)
+    assert store_directory(str(tmp_path), FP) in message
+    assert 'precompute_teacher_outputs' in message
+    # another crop of a stored clip misses too
+    transform = ds.pipeline.transforms[3]
+    results = dict(filename='x.mp4', frame_inds=np.arange(8),
+                   crop_bbox=np.array([1, 0, 33, 32]), img_shape=(32, 32))
+    with pytest.raises(TeacherOutputsMissingError, match='x.mp4'):
+        transform(results)
+    assert dataset(avletters, load(str(tmp_path), required=False))[2][
+        'data_samples'].get('teacher_outputs') is None
+
+
+def test_teacher_neither_built_nor_read(tmp_path, monkeypatch):
+    ckpt = tmp_path / 'teacher.pth'
+    ckpt.write_bytes(b'not a checkpoint')
+    opened = []
+    monkeypatch.setattr(torch, 'load', lambda *a, **k: opened.append(a))
+    online = online_model()
+    model = stored_model(online, teacher=dict(type='NoSuchRecognizer'),
+                         teacher_ckpt=str(ckpt), store_root=str(tmp_path))
+    assert not opened
+    assert not any(k.startswith('teacher') for k in model.state_dict())
+    assert model.teacher is None
+    model.train()  # no teacher to put in eval mode
+
+    # teacher.json: the same teacher passes, a changed one raises
+    teacher = dict(type='NoSuchRecognizer')
+    write_teacher_record(store_directory(str(tmp_path), FP), FP, teacher,
+                         str(ckpt))
+    stored_model(online, teacher=teacher, teacher_ckpt=str(ckpt),
+                 store_root=str(tmp_path))
+    with pytest.raises(StoredTeacherError, match='teacher.json'):
+        stored_model(online, teacher=dict(type='Other'),
+                     teacher_ckpt=str(ckpt), store_root=str(tmp_path))
+    ckpt.write_bytes(b'other weights, other size')
+    with pytest.raises(StoredTeacherError, match='teacher_ckpt'):
+        stored_model(online, teacher=teacher, teacher_ckpt=str(ckpt),
+                     store_root=str(tmp_path))
+
+
+def test_sample_without_outputs_or_of_another_view(avletters, tmp_path):
+    online = online_model()
+    samples = samples_of(dataset(avletters))
+    fill_store(online, samples, str(tmp_path))
+    stored = stored_model(online)
+    inputs, data_samples = preprocess(stored, samples)
+    with pytest.raises(StoredTeacherError, match='LoadTeacherOutputs'):
+        stored.loss(inputs, data_samples)
+    served = samples_of(dataset(avletters, load(str(tmp_path))))
+    inputs, data_samples = preprocess(stored, served)
+    data_samples[0].set_metainfo(dict(flip=True))
+    with pytest.raises(StoredTeacherError, match='meta_keys'):
+        stored.loss(inputs, data_samples)
+
+
+def test_data_loader_workers_serve_the_records(avletters, tmp_path):
+    online = online_model()
+    ds = dataset(avletters)
+    views = []
+    for seed in range(6):  # both views of every clip, in a few draws
+        views += samples_of(ds, seed)
+    for start in range(0, len(views), 8):
+        fill_store(online, views[start:start + 8], str(tmp_path))
+    store = PackedTeacherStore(str(tmp_path), FP)
+    assert len(store) == 8  # 4 clips x 2 views
+    loader = DataLoader(dataset(avletters, load(str(tmp_path))),
+                        batch_size=2, num_workers=2,
+                        collate_fn=pseudo_collate)
+    seen = 0
+    for batch in loader:
+        for sample in batch['data_samples']:
+            attached = sample.teacher_outputs
+            assert attached['view_key'] == view_key(sample.metainfo)
+            for name, tensor in store.get(attached['view_key']).items():
+                assert torch.equal(attached['outputs'][name], tensor)
+            seen += 1
+    assert seen == 4
+
+
+def test_mim_train_one_epoch_from_the_store(avletters, tmp_path):
+    """The avletters logits KD config, served from a store filled with a
+    small random teacher; its R50 teacher and checkpoint are never used."""
+    root = str(tmp_path / 'store')
+    init_default_scope('mmaction')
+    torch.manual_seed(0)
+    teacher = MODELS.build(dict(type='mmrazor.model_from_config',
+                                config=MEMBER)).eval()
+    keys = DEFAULT_META_KEYS
+    steps = [
+        dict(type='DecordInit', io_backend='disk'),
+        dict(type='FixedViews', num_views=1, transforms=[
+            dict(type='SampleFrames', clip_len=1, frame_interval=1,
+                 num_clips=8),
+            dict(type='DecordDecode'),
+            dict(type='Resize', scale=(72, 72), keep_ratio=False),
+            dict(type='RandomCrop', size=64)]),
+        dict(type='FormatShape', input_format='NCHW')
+    ]
+    ds = DATASETS.build(dict(
+        type='CheckedVideoDataset', ann_file=f'{avletters}/train_list.txt',
+        data_prefix=dict(video=f'{avletters}/videos'), num_classes=26,
+        pipeline=steps + [dict(type='PackActionInputs', meta_keys=keys)],
+        indices=16))
+    logits = []
+    teacher.cls_head.fc_cls.register_forward_hook(
+        lambda m, i, out: logits.append(out))
+    writer = TeacherStoreWriter(root, FP)
+    with torch.no_grad():
+        for i in range(len(ds)):
+            data = teacher.data_preprocessor(pseudo_collate([ds[i]]), False)
+            teacher(data['inputs'], data['data_samples'], mode='predict')
+            writer.put(view_key(data['data_samples'][0].metainfo),
+                       dict(logits=logits.pop()))
+    writer.close()
+    config = tmp_path / 'kd-logits-stored.py'
+    config.write_text(
+        f'_base_ = [{KD_CFG!r}]\n'
+        f'model = dict(type="StoredTeacherDistill", teacher_fingerprint='
+        f'{FP!r}, store_root={root!r}, teacher_ckpt=None)\n'
+        f'train_pipeline = {steps!r} + [\n'
+        f'    dict(type="LoadTeacherOutputs", store_root={root!r}, '
+        f'fingerprint={FP!r}),\n'
+        f'    dict(type="PackActionInputs", meta_keys={keys!r}, '
+        'algorithm_keys=("teacher_outputs",))]\n'
+        # the view keys hold the file name as the dataset spells it
+        'train_dataloader = dict(dataset=dict(pipeline=train_pipeline, '
+        f'ann_file="{avletters}/train_list.txt", '
+        f'data_prefix=dict(video="{avletters}/videos")))\n'
+        'val_cfg = dict(_delete_=True, type="ValLoop")\n')
+    out = mim('train', 'mmrazor', str(config), '--work-dir',
+              str(tmp_path / 'work'), '--cfg-options', *SHORT_DATA,
+              *epochs(1), 'train_dataloader.num_workers=2',
+              'train_dataloader.persistent_workers=False')
+    assert 'distill.loss_kl' in out
+    assert 'Epoch(val)' in out
+    assert osp.isfile(tmp_path / 'work' / 'epoch_1.pth')

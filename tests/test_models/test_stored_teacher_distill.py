@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 import torch
-from conftest import REPO, SHORT_DATA, epochs, mim
+from conftest import REPO, SHORT_DATA, epochs, mim, run_python
 from mmaction.registry import DATASETS
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
@@ -326,4 +326,10 @@ def test_mim_train_one_epoch_from_the_store(avletters, tmp_path):
               'train_dataloader.persistent_workers=False')
     assert 'distill.loss_kl' in out
     assert 'Epoch(val)' in out
-    assert osp.isfile(tmp_path / 'work' / 'epoch_1.pth')
+    ckpt = str(tmp_path / 'work' / 'epoch_1.pth')
+    # the student converts as after online distillation
+    student = osp.join(REPO, 'configs/recognition/tsm/'
+                       'tsm_mobilenetv2-w0.5_1x1x8_40e_avletters-rgb.py')
+    result = run_python(args=['tools/convert_kd_ckpt_to_student.py', ckpt,
+                              '--verify', student])
+    assert result.returncode == 0, result.stderr[-2000:]

@@ -203,6 +203,11 @@ def test_clear_errors(setup, tmp_path):
                    'model.teacher_ckpt=None'])
     with pytest.raises(ValueError, match='--num-views 3 differs'):
         tool.main([CFG, '--num-views', '3', '--out', str(tmp_path), *opts])
+    multi = osp.join(REPO, 'configs/distill/cross_modal/xmt-rgb-flow_tsm-'
+                     'mobilenetv2-w0.5-rgb-flow_tsm-mobilenetv2-w0.5_1x1x8_'
+                     '40e_avletters-rgb.py')
+    with pytest.raises(NotImplementedError, match='MultiTeacherDistill'):
+        tool.main([multi, '--out', str(tmp_path)])
     with pytest.raises(ValueError, match='NAME=topk:K:T'):
         tool.parse_storage(['logits=topk:10'])
     assert tool.parse_storage(['a=float16', 'b=topk:5:1.0:bfloat16']) == dict(

@@ -213,3 +213,20 @@ def test_clear_errors(setup, tmp_path):
     assert tool.parse_storage(['a=float16', 'b=topk:5:1.0:bfloat16']) == dict(
         a=dict(dtype='float16'),
         b=dict(topk=5, temperature=1.0, dtype='bfloat16'))
+
+
+def test_amp_and_storage_options(setup, tmp_path):
+    """--amp bf16 with --storage logits=bfloat16: the same views, stored as
+    bfloat16, close to the float32 teacher."""
+    from mmrazor_video_kd.datasets.teacher_store import read_shard
+    out = str(tmp_path / 'store')
+    run(setup, out, '--amp', 'bf16', '--storage', 'logits=bfloat16')
+    [path] = glob.glob(osp.join(out, '*', '*.shard'))
+    assert read_shard(path)[1]['storage']['logits']['dtype'] == 'bfloat16'
+    reference, amp = open_store(setup['reference']), open_store(out)
+    assert amp.fingerprint == reference.fingerprint
+    assert set(amp.keys()) == set(reference.keys())
+    for key in reference.keys():
+        full = reference.get(key)['logits']
+        assert torch.allclose(amp.get(key)['logits'], full, rtol=0.1,
+                              atol=0.1 * full.abs().max().item())

@@ -6,9 +6,10 @@ another ``VideoDistill`` subclass), runs its frozen teacher in eval mode
 under ``torch.inference_mode()`` (optionally autocast) and the distiller's
 teacher recorders, and writes every recorded tensor of each view into a
 :class:`~mmrazor_video_kd.datasets.teacher_store.PackedTeacherStore` under
-the teacher's fingerprint. The views are the ``--num-views`` fixed views of
-the training pipeline's ``FixedViews``: view ``v`` of clip ``i`` is made
-exactly as training draws it, so its key is the ``view_key`` training
+the teacher's fingerprint, with the ``teacher.json`` that
+``StoredTeacherDistill`` checks. The views are the ``--num-views`` fixed
+views of the training pipeline's ``FixedViews``: view ``v`` of clip ``i`` is
+made exactly as training draws it, so its key is the ``view_key`` training
 computes. Each rank writes its own shards (clips ``rank::world_size``),
 publishing one every ``--shard-size`` views; a rerun skips the views of
 published shards, so a killed run loses at most ``--shard-size`` views per
@@ -245,7 +246,9 @@ def main(argv=None):
 
     import mmrazor_video_kd  # noqa: F401  (registrations, CPU launchers)
     from mmrazor_video_kd.datasets.teacher_store import (PackedTeacherStore,
+                                                         store_directory,
                                                          view_key)
+    from mmrazor_video_kd.models.algorithms import write_teacher_record
 
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
@@ -270,6 +273,12 @@ def main(argv=None):
     fingerprint = store_fingerprint(algorithm, cfg)
     storage = parse_storage(args.storage)
     done = set(PackedTeacherStore(args.out, fingerprint).keys())
+    if rank == 0:  # what training checks (StoredTeacherDistill)
+        teacher = cfg.model.teacher
+        write_teacher_record(
+            store_directory(args.out, fingerprint), fingerprint,
+            teacher.to_dict() if hasattr(teacher, 'to_dict') else teacher,
+            cfg.model.teacher_ckpt)
 
     items = [(clip, view) for clip in range(rank, len(dataset), world_size)
              for view in range(num_views)]

@@ -95,6 +95,8 @@ def test_records_equal_the_online_teacher_and_keys_the_training_views(setup):
 
     import mmrazor_video_kd  # noqa: F401
     from mmrazor_video_kd.models.algorithms import view_key
+    from mmrazor_video_kd.models.algorithms.stored_teacher_distill import \
+        StoredTeacherError
 
     assert f'{CLIPS * VIEWS} views of {CLIPS * VIEWS}' in setup['log']
     store = open_store(setup['reference'])
@@ -123,6 +125,15 @@ def test_records_equal_the_online_teacher_and_keys_the_training_views(setup):
     assert sorted((c, v) for c, v, _ in seen.values()) == [
         (c, v) for c in range(CLIPS) for v in range(VIEWS)]
     assert set(seen) == set(store.keys())
+
+    # training from the store accepts its teacher.json, for this teacher only
+    stored = dict(cfg.model, type='StoredTeacherDistill',
+                  teacher_fingerprint=store.fingerprint,
+                  store_root=setup['reference'])
+    stored.pop('cache_dir')
+    MODELS.build(stored)
+    with pytest.raises(StoredTeacherError, match='teacher_ckpt'):
+        MODELS.build(dict(stored, teacher_ckpt=CFG))
 
     recorder = model.distiller.teacher_recorders.recorders['logits']
     for key, (clip, view, sample) in seen.items():

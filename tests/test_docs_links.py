@@ -12,20 +12,9 @@ README_MAX_BYTES = 15000
 # [text](target) and ![alt](target); the target ends at whitespace or ')'
 LINK = re.compile(r'!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)')
 
-# written by tools/analysis/benchmark_report.py with links relative to the
-# repository root (the table is pasted into docs/benchmark.md, links adjusted)
-ROOT_RELATIVE = {'docs/benchmark/results.md'}
-
 
 def markdown_files():
-    files = [README] + sorted((ROOT / 'docs').rglob('*.md'))
-    return [
-        pytest.param(p,
-                     marks=pytest.mark.xfail(
-                         reason='generated with repository-root links',
-                         strict=False))
-        if str(p.relative_to(ROOT)) in ROOT_RELATIVE else p for p in files
-    ]
+    return [README] + sorted((ROOT / 'docs').rglob('*.md'))
 
 
 def strip_fences(text):

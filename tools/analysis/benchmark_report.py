@@ -1,5 +1,5 @@
 """Results of ``tools/analysis/run_benchmark.sh``: per-run collection, the
-README results table, plots.
+results table of docs/benchmark.md, plots.
 
     python tools/analysis/benchmark_report.py collect RUN_DIR --config CFG [--seed S]
     python tools/analysis/benchmark_report.py report WORK_DIR --student-config CFG \
@@ -21,6 +21,10 @@ import sys
 
 METRIC = re.compile(r'(?<![\w.])acc/top1: ([0-9.]+)')
 TEACHER_METRIC = re.compile(r'teacher\.acc/top1: ([0-9.]+)')
+
+# where results.md is published in the repository; its config links are
+# relative to it
+RESULTS_DIR = 'docs/benchmark'
 
 
 def last_match(pattern, lines):
@@ -201,7 +205,7 @@ def write_metafile(rows, baseline, student_cost, path):
         })
     meta = {'Collections': [{
         'Name': 'AVLetters distillation benchmark',
-        'README': 'README.md',
+        'README': 'docs/benchmark.md',
         'Metadata': {'Training Resources': 'CPU',
                      'Script': 'tools/analysis/run_benchmark.sh'}}],
             'Models': models}
@@ -258,7 +262,7 @@ def report(args):
             f'{student["gflops"]:.3f} / {cost["gflops"]:.3f}, '
             f'{student["latency_ms"]:.1f} / {cost["latency_ms"]:.1f} ms '
             f'({cost["latency_ms"] / student["latency_ms"]:.1f}x faster) '
-            f'| [config]({row["config"]}) |')
+            f'| [config]({osp.relpath(row["config"], RESULTS_DIR)}) |')
     seeds = sorted(baseline_runs)
     lines.append('')
     lines.append(f'Per seed ({", ".join(map(str, seeds))}), top-1 %: no KD '

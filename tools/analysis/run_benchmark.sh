@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The AVLetters distillation benchmark behind README's results table.
+# The AVLetters distillation benchmark behind the results table of docs/benchmark.md.
 #
 #   bash tools/analysis/run_benchmark.sh [WORK_DIR]   (default work_dirs/benchmark_avletters)
 #

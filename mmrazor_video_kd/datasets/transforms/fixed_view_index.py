@@ -1,16 +1,5 @@
 """View ``v`` of a clip exactly as :class:`FixedViews` draws it."""
-import hashlib
-import random
-
-import numpy as np
-
 from .fixed_views import FixedViews
-
-
-def fixed_view_seed(filename, view: int) -> int:
-    """The seed :class:`FixedViews` uses for view ``view`` of ``filename``."""
-    return int.from_bytes(
-        hashlib.sha256(f'{filename}|{view}'.encode()).digest()[:4], 'little')
 
 
 def apply_fixed_view(fixed_views: FixedViews, results: dict,
@@ -32,15 +21,4 @@ def apply_fixed_view(fixed_views: FixedViews, results: dict,
     if not 0 <= view < fixed_views.num_views:
         raise ValueError(f'view {view} is outside [0, {fixed_views.num_views})'
                          f' of {type(fixed_views).__name__}')
-    seed = fixed_view_seed(results.get('filename'), view)
-    np_state, py_state = np.random.get_state(), random.getstate()
-    np.random.seed(seed)
-    random.seed(seed)
-    try:
-        results = fixed_views.transforms(results)
-    finally:
-        np.random.set_state(np_state)
-        random.setstate(py_state)
-    if results is not None:
-        results['view_index'] = view
-    return results
+    return fixed_views.apply_view(results, view)

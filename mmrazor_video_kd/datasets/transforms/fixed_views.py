@@ -34,11 +34,22 @@ class FixedViews(BaseTransform):
         self.transforms = Compose(transforms)
         self.num_views = num_views
 
-    def transform(self, results: dict) -> dict:
-        view = int(np.random.randint(self.num_views))
-        seed = int.from_bytes(hashlib.sha256(
-            f'{results.get("filename")}|{view}'.encode()).digest()[:4],
+    @staticmethod
+    def view_seed(filename, view: int) -> int:
+        """The seed of view ``view`` of the clip ``filename``."""
+        return int.from_bytes(
+            hashlib.sha256(f'{filename}|{view}'.encode()).digest()[:4],
             'little')
+
+    def apply_view(self, results: dict, view: int) -> dict:
+        """Run the transforms as view ``view`` of the clip; the global
+        ``random`` and NumPy states are left unchanged.
+
+        Returns:
+            dict: The transformed results (with ``view_index``), or None if
+            a transform dropped them.
+        """
+        seed = self.view_seed(results.get('filename'), view)
         np_state, py_state = np.random.get_state(), random.getstate()
         np.random.seed(seed)
         random.seed(seed)
@@ -50,6 +61,9 @@ class FixedViews(BaseTransform):
         if results is not None:
             results['view_index'] = view
         return results
+
+    def transform(self, results: dict) -> dict:
+        return self.apply_view(results, int(np.random.randint(self.num_views)))
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(num_views={self.num_views}, '

@@ -78,9 +78,5 @@ class CachedTeacherDistill(VideoDistill):
                 per_clip[i] = {name: chunks[j]
                                for name, chunks in fresh.items()}
                 self.cache.put(keys[i], per_clip[i])
-        for name, recorder in recorders.items():
-            recorder.reset_data_buffer()
-            recorder.data_buffer.append(
-                torch.cat([c[name] for c in per_clip]).to(
-                    batch_inputs.device))
+        self.set_teacher_records(per_clip, batch_inputs.device)
         return {}

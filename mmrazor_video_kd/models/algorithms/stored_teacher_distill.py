@@ -209,16 +209,12 @@ class StoredTeacherDistill(VideoDistill):
                     'LoadTeacherOutputs(meta_keys=...) must equal '
                     'PackActionInputs(meta_keys=...)')
             per_clip.append(attached['outputs'])
-        for name, recorder in self.distiller.teacher_recorders.recorders.items(
-        ):
+        for name in self.distiller.teacher_recorders.recorders:
             if name not in per_clip[0]:
                 raise StoredTeacherError(
                     f'teacher recorder {name!r} is not in the store '
                     f'(stored: {sorted(per_clip[0])})')
-            recorder.reset_data_buffer()
-            recorder.data_buffer.append(
-                torch.cat([clip[name] for clip in per_clip]).to(
-                    batch_inputs.device))
+        self.set_teacher_records(per_clip, batch_inputs.device)
         return {}
 
     def train(self, mode: bool = True) -> 'StoredTeacherDistill':

@@ -159,6 +159,21 @@ class VideoDistill(SingleTeacherDistill):
         self.teacher(batch_inputs, data_samples, mode=mode)
         return {}
 
+    def set_teacher_records(self, per_clip: List[dict], device) -> None:
+        """Fill the teacher recorders with outputs recorded elsewhere (a
+        cache or a store), as if the teacher had run on the batch.
+
+        Args:
+            per_clip (list[dict]): For each clip of the batch, its recorded
+                tensors by teacher recorder name.
+            device: Where the batch is.
+        """
+        for name, recorder in self.distiller.teacher_recorders.recorders.items(
+        ):
+            recorder.reset_data_buffer()
+            recorder.data_buffer.append(
+                torch.cat([clip[name] for clip in per_clip]).to(device))
+
     def student_inputs(self, batch_inputs):
         """The student's part of preprocessed ``batch_inputs``."""
         return batch_inputs

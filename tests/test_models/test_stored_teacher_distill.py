@@ -11,6 +11,7 @@ from mmaction.registry import DATASETS
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 from mmrazor.registry import MODELS
+from test_teacher_output_cache import DISTILLER
 from torch.utils.data import DataLoader
 
 import mmrazor_video_kd  # noqa: F401
@@ -31,25 +32,6 @@ KD_CFG = osp.join(
     REPO, 'configs/distill/logits_kd/'
     'kd-logits_tsm-r50_tsm-mobilenetv2-w0.5_40e_avletters-rgb.py')
 FP = 'f' * 64
-
-DISTILLER = dict(
-    type='ConfigurableDistiller',
-    student_recorders=dict(
-        feat=dict(type='ModuleOutputs', source='backbone'),
-        logits=dict(type='ModuleOutputs', source='cls_head')),
-    teacher_recorders=dict(
-        feat=dict(type='ModuleOutputs', source='backbone'),
-        logits=dict(type='ModuleOutputs', source='cls_head')),
-    distill_losses=dict(
-        loss_kl=dict(type='SoftLabelDistillLoss'),
-        loss_trd=dict(type='TemporalRelationLoss', num_segments=8)),
-    loss_forward_mappings=dict(
-        loss_kl=dict(
-            logits_S=dict(from_student=True, recorder='logits'),
-            logits_T=dict(from_student=False, recorder='logits')),
-        loss_trd=dict(
-            preds_S=dict(from_student=True, recorder='feat'),
-            preds_T=dict(from_student=False, recorder='feat'))))
 
 
 def pipeline(load=None, num_views=2):

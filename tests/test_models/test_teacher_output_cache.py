@@ -23,6 +23,28 @@ def metainfo(name, crop=(0, 0, 32, 32), flip=False, offset=0):
                 crop_bbox=np.array(crop), flip=flip, img_shape=(32, 32))
 
 
+# logits (KL) and backbone features (temporal relations) of student and
+# teacher; shared with test_stored_teacher_distill.py
+DISTILLER = dict(
+    type='ConfigurableDistiller',
+    student_recorders=dict(
+        feat=dict(type='ModuleOutputs', source='backbone'),
+        logits=dict(type='ModuleOutputs', source='cls_head')),
+    teacher_recorders=dict(
+        feat=dict(type='ModuleOutputs', source='backbone'),
+        logits=dict(type='ModuleOutputs', source='cls_head')),
+    distill_losses=dict(
+        loss_kl=dict(type='SoftLabelDistillLoss'),
+        loss_trd=dict(type='TemporalRelationLoss', num_segments=8)),
+    loss_forward_mappings=dict(
+        loss_kl=dict(
+            logits_S=dict(from_student=True, recorder='logits'),
+            logits_T=dict(from_student=False, recorder='logits')),
+        loss_trd=dict(
+            preds_S=dict(from_student=True, recorder='feat'),
+            preds_T=dict(from_student=False, recorder='feat'))))
+
+
 def build(cache_dir, seed=0):
     init_default_scope('mmaction')
     torch.manual_seed(seed)
@@ -30,24 +52,7 @@ def build(cache_dir, seed=0):
         _scope_='mmrazor', type='CachedTeacherDistill', cache_dir=cache_dir,
         architecture=dict(type='model_from_config', config=CFG),
         teacher=dict(type='model_from_config', config=CFG),
-        distiller=dict(
-            type='ConfigurableDistiller',
-            student_recorders=dict(
-                feat=dict(type='ModuleOutputs', source='backbone'),
-                logits=dict(type='ModuleOutputs', source='cls_head')),
-            teacher_recorders=dict(
-                feat=dict(type='ModuleOutputs', source='backbone'),
-                logits=dict(type='ModuleOutputs', source='cls_head')),
-            distill_losses=dict(
-                loss_kl=dict(type='SoftLabelDistillLoss'),
-                loss_trd=dict(type='TemporalRelationLoss', num_segments=8)),
-            loss_forward_mappings=dict(
-                loss_kl=dict(
-                    logits_S=dict(from_student=True, recorder='logits'),
-                    logits_T=dict(from_student=False, recorder='logits')),
-                loss_trd=dict(
-                    preds_S=dict(from_student=True, recorder='feat'),
-                    preds_T=dict(from_student=False, recorder='feat'))))))
+        distiller=DISTILLER))
     model.train()
     calls = []
     model.teacher.backbone.register_forward_hook(

@@ -44,8 +44,10 @@ def parse_args(argv=None):
         '--num-views', type=int, default=None,
         help='fixed views per clip (default: num_views of the training '
         'pipeline\'s FixedViews, which it must equal)')
-    parser.add_argument('--out', default='work_dirs/teacher_store',
-                        help='store directory')
+    parser.add_argument(
+        '--out', default=None,
+        help='store directory (default: model.store_root of the config, '
+        'else work_dirs/teacher_store/CONFIG_NAME)')
     parser.add_argument(
         '--storage', nargs='+', default=[],
         help='per recorder: NAME=float32|float16|bfloat16 or '
@@ -245,10 +247,8 @@ def main(argv=None):
     from mmaction.registry import DATASETS
 
     import mmrazor_video_kd  # noqa: F401  (registrations, CPU launchers)
-    from mmrazor_video_kd.datasets.teacher_store import (PackedTeacherStore,
-                                                         store_directory,
-                                                         view_key)
-    from mmrazor_video_kd.models.algorithms import write_teacher_record
+    from mmrazor_video_kd.datasets.teacher_store import (
+        PackedTeacherStore, store_directory, view_key, write_teacher_record)
 
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
@@ -256,6 +256,10 @@ def main(argv=None):
     if args.launcher != 'none':
         init_dist(args.launcher)
     rank, world_size = get_dist_info()
+    if args.out is None:
+        args.out = cfg.model.get('store_root') or osp.join(
+            'work_dirs', 'teacher_store',
+            osp.splitext(osp.basename(args.config))[0])
     init_default_scope(cfg.get('default_scope', 'mmaction'))
 
     algorithm = build_teacher_algorithm(cfg, args.config)

@@ -23,8 +23,9 @@ from mmrazor_video_kd.datasets.teacher_store import (PackedTeacherStore,
 from mmrazor_video_kd.datasets.transforms import TeacherOutputsMissingError
 from mmrazor_video_kd.datasets.transforms.load_teacher_outputs import \
     DEFAULT_META_KEYS
-from mmrazor_video_kd.models.algorithms import (StoredTeacherError,
-                                                view_key, write_teacher_record)
+from mmrazor_video_kd.datasets.teacher_store import (StoredTeacherError,
+                                                     write_teacher_record)
+from mmrazor_video_kd.models.algorithms import TeacherStandIn, view_key
 
 MEMBER = osp.join(REPO, 'configs/benchmark/avletters/'
                   'tsm_mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py')
@@ -80,11 +81,11 @@ def online_model():
     return model.train()
 
 
-def stored_model(online, **kwargs):
+def stored_model(online, store_root, **kwargs):
     init_default_scope('mmaction')
+    kwargs.setdefault('teacher_fingerprint', FP)
     model = MODELS.build(dict(
-        _scope_='mmrazor', type='StoredTeacherDistill',
-        teacher_fingerprint=FP,
+        _scope_='mmrazor', type='StoredTeacherDistill', store_root=store_root,
         architecture=dict(type='model_from_config', config=MEMBER),
         distiller=DISTILLER, **kwargs))
     model.architecture.load_state_dict(online.architecture.state_dict())
@@ -117,7 +118,7 @@ def losses_both_ways(avletters, root, storage=None):
     plain = samples_of(dataset(avletters))
     served = samples_of(dataset(avletters, load(str(root))))
     assert all('teacher_outputs' in s['data_samples'] for s in served)
-    stored = stored_model(online)
+    stored = stored_model(online, str(root))
     torch.manual_seed(0)  # same student dropout masks in both steps
     want = online.loss(*preprocess(online, plain))
     torch.manual_seed(0)
@@ -191,33 +192,52 @@ def test_teacher_neither_built_nor_read(tmp_path, monkeypatch):
     opened = []
     monkeypatch.setattr(torch, 'load', lambda *a, **k: opened.append(a))
     online = online_model()
-    model = stored_model(online, teacher=dict(type='NoSuchRecognizer'),
-                         teacher_ckpt=str(ckpt), store_root=str(tmp_path))
+    model = stored_model(online, str(tmp_path),
+                         teacher=dict(type='NoSuchRecognizer'),
+                         teacher_ckpt=str(ckpt))
     assert not opened
     assert not any(k.startswith('teacher') for k in model.state_dict())
-    assert model.teacher is None
-    model.train()  # no teacher to put in eval mode
+    assert isinstance(model.teacher, TeacherStandIn)
+    assert not list(model.teacher.parameters())
+    model.train()
+    with pytest.raises(StoredTeacherError, match='ValLoop'):
+        model.teacher(torch.zeros(1))
 
     # teacher.json: the same teacher passes, a changed one raises
     teacher = dict(type='NoSuchRecognizer')
     write_teacher_record(store_directory(str(tmp_path), FP), FP, teacher,
                          str(ckpt))
-    stored_model(online, teacher=teacher, teacher_ckpt=str(ckpt),
-                 store_root=str(tmp_path))
+    for fingerprint in (FP, 'auto'):
+        assert stored_model(
+            online, str(tmp_path), teacher=teacher, teacher_ckpt=str(ckpt),
+            teacher_fingerprint=fingerprint).teacher_fingerprint == FP
     with pytest.raises(StoredTeacherError, match='teacher.json'):
-        stored_model(online, teacher=dict(type='Other'),
-                     teacher_ckpt=str(ckpt), store_root=str(tmp_path))
+        stored_model(online, str(tmp_path), teacher=dict(type='Other'),
+                     teacher_ckpt=str(ckpt))
     ckpt.write_bytes(b'other weights, other size')
     with pytest.raises(StoredTeacherError, match='teacher_ckpt'):
-        stored_model(online, teacher=teacher, teacher_ckpt=str(ckpt),
-                     store_root=str(tmp_path))
+        stored_model(online, str(tmp_path), teacher=teacher,
+                     teacher_ckpt=str(ckpt))
+
+
+def test_auto_fingerprint_needs_exactly_one_teacher(tmp_path):
+    online = online_model()
+    with pytest.raises(StoredTeacherError, match='precompute_teacher'):
+        stored_model(online, str(tmp_path), teacher_fingerprint='auto')
+    for fingerprint in (FP, 'e' * 64):
+        write_teacher_record(store_directory(str(tmp_path), fingerprint),
+                             fingerprint, None, None)
+    with pytest.raises(StoredTeacherError, match='2 teachers'):
+        stored_model(online, str(tmp_path), teacher_fingerprint='auto')
+    # an explicit fingerprint picks one of them
+    assert stored_model(online, str(tmp_path)).teacher_fingerprint == FP
 
 
 def test_sample_without_outputs_or_of_another_view(avletters, tmp_path):
     online = online_model()
     samples = samples_of(dataset(avletters))
     fill_store(online, samples, str(tmp_path))
-    stored = stored_model(online)
+    stored = stored_model(online, str(tmp_path))
     inputs, data_samples = preprocess(stored, samples)
     with pytest.raises(StoredTeacherError, match='LoadTeacherOutputs'):
         stored.loss(inputs, data_samples)
@@ -250,68 +270,3 @@ def test_data_loader_workers_serve_the_records(avletters, tmp_path):
                 assert torch.equal(attached['outputs'][name], tensor)
             seen += 1
     assert seen == 4
-
-
-def test_mim_train_one_epoch_from_the_store(avletters, tmp_path):
-    """The avletters logits KD config, served from a store filled with a
-    small random teacher; its R50 teacher and checkpoint are never used."""
-    root = str(tmp_path / 'store')
-    init_default_scope('mmaction')
-    torch.manual_seed(0)
-    teacher = MODELS.build(dict(type='mmrazor.model_from_config',
-                                config=MEMBER)).eval()
-    keys = DEFAULT_META_KEYS
-    steps = [
-        dict(type='DecordInit', io_backend='disk'),
-        dict(type='FixedViews', num_views=1, transforms=[
-            dict(type='SampleFrames', clip_len=1, frame_interval=1,
-                 num_clips=8),
-            dict(type='DecordDecode'),
-            dict(type='Resize', scale=(72, 72), keep_ratio=False),
-            dict(type='RandomCrop', size=64)]),
-        dict(type='FormatShape', input_format='NCHW')
-    ]
-    ds = DATASETS.build(dict(
-        type='CheckedVideoDataset', ann_file=f'{avletters}/train_list.txt',
-        data_prefix=dict(video=f'{avletters}/videos'), num_classes=26,
-        pipeline=steps + [dict(type='PackActionInputs', meta_keys=keys)],
-        indices=16))
-    logits = []
-    teacher.cls_head.fc_cls.register_forward_hook(
-        lambda m, i, out: logits.append(out))
-    writer = TeacherStoreWriter(root, FP)
-    with torch.no_grad():
-        for i in range(len(ds)):
-            data = teacher.data_preprocessor(pseudo_collate([ds[i]]), False)
-            teacher(data['inputs'], data['data_samples'], mode='predict')
-            writer.put(view_key(data['data_samples'][0].metainfo),
-                       dict(logits=logits.pop()))
-    writer.close()
-    config = tmp_path / 'kd-logits-stored.py'
-    config.write_text(
-        f'_base_ = [{KD_CFG!r}]\n'
-        f'model = dict(type="StoredTeacherDistill", teacher_fingerprint='
-        f'{FP!r}, store_root={root!r}, teacher_ckpt=None)\n'
-        f'train_pipeline = {steps!r} + [\n'
-        f'    dict(type="LoadTeacherOutputs", store_root={root!r}, '
-        f'fingerprint={FP!r}),\n'
-        f'    dict(type="PackActionInputs", meta_keys={keys!r}, '
-        'algorithm_keys=("teacher_outputs",))]\n'
-        # the view keys hold the file name as the dataset spells it
-        'train_dataloader = dict(dataset=dict(pipeline=train_pipeline, '
-        f'ann_file="{avletters}/train_list.txt", '
-        f'data_prefix=dict(video="{avletters}/videos")))\n'
-        'val_cfg = dict(_delete_=True, type="ValLoop")\n')
-    out = mim('train', 'mmrazor', str(config), '--work-dir',
-              str(tmp_path / 'work'), '--cfg-options', *SHORT_DATA,
-              *epochs(1), 'train_dataloader.num_workers=2',
-              'train_dataloader.persistent_workers=False')
-    assert 'distill.loss_kl' in out
-    assert 'Epoch(val)' in out
-    ckpt = str(tmp_path / 'work' / 'epoch_1.pth')
-    # the student converts as after online distillation
-    student = osp.join(REPO, 'configs/recognition/tsm/'
-                       'tsm_mobilenetv2-w0.5_1x1x8_40e_avletters-rgb.py')
-    result = run_python(args=['tools/convert_kd_ckpt_to_student.py', ckpt,
-                              '--verify', student])
-    assert result.returncode == 0, result.stderr[-2000:]

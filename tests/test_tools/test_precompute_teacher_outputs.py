@@ -95,7 +95,7 @@ def test_records_equal_the_online_teacher_and_keys_the_training_views(setup):
 
     import mmrazor_video_kd  # noqa: F401
     from mmrazor_video_kd.models.algorithms import view_key
-    from mmrazor_video_kd.models.algorithms.stored_teacher_distill import \
+    from mmrazor_video_kd.datasets.teacher_store import \
         StoredTeacherError
 
     assert f'{CLIPS * VIEWS} views of {CLIPS * VIEWS}' in setup['log']

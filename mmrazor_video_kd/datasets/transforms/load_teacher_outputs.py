@@ -4,8 +4,8 @@ from typing import Optional, Sequence
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from ...models.algorithms.teacher_output_cache import VIEW_KEYS, view_key
-from ..teacher_store import PackedTeacherStore
+from ...utils.teacher_keys import VIEW_KEYS, view_key
+from ..teacher_store import AUTO, PackedTeacherStore, resolve_fingerprint
 
 #: ``PackActionInputs(meta_keys=...)`` of a pipeline whose views are keyed.
 DEFAULT_META_KEYS = ('img_shape', 'filename', 'view_index', 'frame_inds',
@@ -40,8 +40,10 @@ class LoadTeacherOutputs(BaseTransform):
         store_root (str): Root of the packed store (as given to
             ``TeacherStoreWriter`` and
             ``tools/precompute_teacher_outputs.py``).
-        fingerprint (str): The teacher's fingerprint
-            (``teacher_fingerprint`` of its config and weights).
+        fingerprint (str): The teacher's fingerprint (printed by
+            ``tools/precompute_teacher_outputs.py``), or ``'auto'``: the one
+            teacher under ``store_root``, resolved when the first sample is
+            loaded. Defaults to ``'auto'``.
         meta_keys (Sequence[str]): The ``meta_keys`` of the pipeline's
             ``PackActionInputs``. Defaults to :data:`DEFAULT_META_KEYS`.
         required (bool): Raise :class:`TeacherOutputsMissingError` for a view
@@ -53,7 +55,7 @@ class LoadTeacherOutputs(BaseTransform):
 
     def __init__(self,
                  store_root: str,
-                 fingerprint: str,
+                 fingerprint: str = AUTO,
                  meta_keys: Sequence[str] = DEFAULT_META_KEYS,
                  required: bool = True,
                  key: str = 'teacher_outputs') -> None:
@@ -71,9 +73,13 @@ class LoadTeacherOutputs(BaseTransform):
         self.meta_keys = tuple(meta_keys)
         self.required = required
         self.key = key
-        self.store = PackedTeacherStore(store_root, fingerprint)
+        self.store = None
 
     def transform(self, results: dict) -> Optional[dict]:
+        if self.store is None:
+            self.store = PackedTeacherStore(
+                self.store_root,
+                resolve_fingerprint(self.store_root, self.fingerprint))
         metainfo = {k: results[k] for k in self.meta_keys if k in results}
         key = view_key(metainfo)
         outputs = self.store.get(key)

@@ -7,10 +7,15 @@ under ``torch.inference_mode()`` (optionally autocast) and the distiller's
 teacher recorders, and writes every recorded tensor of each view into a
 :class:`~mmrazor_video_kd.datasets.teacher_store.PackedTeacherStore` under
 the teacher's fingerprint, with the ``teacher.json`` that
-``StoredTeacherDistill`` checks. The views are the ``--num-views`` fixed
-views of the training pipeline's ``FixedViews``: view ``v`` of clip ``i`` is
-made exactly as training draws it, so its key is the ``view_key`` training
-computes. Each rank writes its own shards (clips ``rank::world_size``),
+``StoredTeacherDistill`` checks. A ``MultiTeacherDistill`` config (several
+teachers, ``model.teachers``, each with its ``ckpt``) is built as a plain
+``MultiTeacherDistill`` whose own ``forward_teachers`` fills the recorders
+of every teacher; its store has one fingerprint for the whole set
+(``teachers_fingerprint`` of every teacher's config and weights, in order)
+and its ``teacher.json`` lists every teacher's config and checkpoint. The
+views are the ``--num-views`` fixed views of the training pipeline's
+``FixedViews``: view ``v`` of clip ``i`` is made exactly as training draws
+it, so its key is the ``view_key`` training computes. Each rank writes its own shards (clips ``rank::world_size``),
 publishing one every ``--shard-size`` views; a rerun skips the views of
 published shards, so a killed run loses at most ``--shard-size`` views per
 rank.
@@ -133,9 +138,18 @@ class ClipViews(torch.utils.data.Dataset):
         return results
 
 
+SINGLE_KEYS = ('architecture', 'teacher', 'teacher_ckpt', 'distiller',
+               'data_preprocessor', 'calculate_student_loss',
+               'teacher_module_inplace', '_scope_')
+MULTI_KEYS = ('architecture', 'teachers', 'distiller', 'data_preprocessor',
+              'calculate_student_loss', 'teacher_module_inplace',
+              'student_view', '_scope_')
+
+
 def build_teacher_algorithm(cfg, config):
     """The config's algorithm as a plain ``VideoDistill`` (same teacher,
-    recorders and data preprocessor; no cache or store of its own)."""
+    recorders and data preprocessor; no cache or store of its own), or for
+    several teachers (``model.teachers``) a plain ``MultiTeacherDistill``."""
     from mmrazor.registry import MODELS
 
     from mmrazor_video_kd.models.algorithms import (MultiTeacherDistill,
@@ -144,46 +158,102 @@ def build_teacher_algorithm(cfg, config):
     name = model_cfg.get('type')
     with MODELS.switch_scope_and_registry('mmrazor') as registry:
         cls = registry.get(name)
-    if cls is not None and issubclass(cls, MultiTeacherDistill):
-        raise NotImplementedError(
-            f'{config}: model.type={name} (several teachers, '
-            'model.teachers) is not supported yet; only single-teacher '
-            'VideoDistill configs (model.teacher)')
     if cls is None or not issubclass(cls, VideoDistill):
         raise TypeError(f'{config}: model.type={name!r} is not a VideoDistill '
                         'algorithm with model.teacher')
     if model_cfg.get('teacher_trainable'):
         raise ValueError(f'{config}: model.teacher_trainable=True; only a '
                          'frozen teacher can be precomputed')
-    if not model_cfg.get('teacher_ckpt'):
+    if issubclass(cls, MultiTeacherDistill):
+        check_teacher_ckpts(model_cfg, config)
+        keep, kind = MULTI_KEYS, 'MultiTeacherDistill'
+    elif not model_cfg.get('teacher_ckpt'):
         raise ValueError(f'{config}: model.teacher_ckpt is not set; a '
                          'randomly initialised teacher is not worth storing')
-    keep = ('architecture', 'teacher', 'teacher_ckpt', 'distiller',
-            'data_preprocessor', 'calculate_student_loss',
-            'teacher_module_inplace', '_scope_')
+    else:
+        keep, kind = SINGLE_KEYS, 'VideoDistill'
     model_cfg = {k: v for k, v in model_cfg.items() if k in keep}
-    model_cfg.update(type='VideoDistill', _scope_='mmrazor')
+    model_cfg.update(type=kind, _scope_='mmrazor')
     return MODELS.build(model_cfg)
 
 
+def check_teacher_ckpts(model_cfg, config):
+    """Every one of several teachers has ``model.teachers.NAME.ckpt``."""
+    for name, spec in (model_cfg.get('teachers') or {}).items():
+        if not spec.get('ckpt'):
+            raise ValueError(
+                f'{config}: model.teachers.{name}.ckpt is not set; a '
+                'randomly initialised teacher is not worth storing')
+
+
+def is_multi_teacher(cfg):
+    """Whether the config has several teachers (``model.teachers``)."""
+    return 'teachers' in cfg.model
+
+
+def plain(value):
+    """A config value as plain dicts and lists."""
+    return value.to_dict() if hasattr(value, 'to_dict') else value
+
+
+def teacher_identity(cfg):
+    """``(config, checkpoint)`` of the teacher that ``teacher.json`` records
+    and the fingerprint covers; for several teachers two lists, in order,
+    each config being the teacher's spec without ``ckpt`` plus its
+    ``name`` (what ``StoredTeacherDistill(teacher=..., teacher_ckpt=...)``
+    takes)."""
+    if not is_multi_teacher(cfg):
+        return plain(cfg.model.teacher), cfg.model.teacher_ckpt
+    configs, ckpts = [], []
+    for name, spec in cfg.model.teachers.items():
+        spec = plain(spec)
+        ckpts.append(spec.pop('ckpt'))
+        configs.append(dict(name=name, **spec))
+    return configs, ckpts
+
+
 def store_fingerprint(algorithm, cfg):
-    """The fingerprint training computes for the config's teacher."""
-    from mmrazor_video_kd.datasets.teacher_store import teacher_fingerprint
-    return teacher_fingerprint(algorithm.teacher, dict(cfg.model.teacher))
+    """The fingerprint training computes for the config's teacher, or one
+    for the whole set of teachers (``teachers_fingerprint``)."""
+    from mmrazor_video_kd.utils.teacher_keys import (teacher_fingerprint,
+                                                     teachers_fingerprint)
+    configs, _ = teacher_identity(cfg)
+    if not is_multi_teacher(cfg):
+        return teacher_fingerprint(algorithm.teacher, dict(cfg.model.teacher))
+    teachers = [algorithm.teachers[config['name']] for config in configs]
+    return teachers_fingerprint(teachers, configs)
+
+
+def check_teacher_inputs(inputs, num_samples):
+    """Each of several teachers takes one input row per sample, so its
+    recorded tensors can be split per clip."""
+    if not isinstance(inputs, dict) or 'teachers' not in inputs:
+        return
+    for name, tensor in inputs['teachers'].items():
+        rows = getattr(tensor, 'shape', (None, ))[0]
+        if not torch.is_tensor(tensor) or rows != num_samples:
+            raise ValueError(
+                f'teacher {name!r} takes {type(tensor).__name__} inputs '
+                f'with {rows} rows for {num_samples} samples; only one row '
+                'per sample can be split per clip: check model.teachers.'
+                f'{name}.view and that teacher\'s data preprocessor')
 
 
 def teacher_records(algorithm, data, amp):
     """Recorded teacher tensors of a batch, split per clip."""
-    from mmrazor_video_kd.models.algorithms import VideoDistill
     data = algorithm.data_preprocessor(data, True)
     inputs, samples = data['inputs'], data['data_samples']
+    check_teacher_inputs(inputs, len(samples))
     distiller = algorithm.distiller
-    autocast = (torch.autocast(inputs.device.type, dtype=AMP_DTYPES[amp])
+    device = next(algorithm.parameters()).device
+    autocast = (torch.autocast(device.type, dtype=AMP_DTYPES[amp])
                 if amp else nullcontext())
     distiller.set_deliveries_override(False)
     with torch.inference_mode(), autocast:
         with distiller.teacher_recorders, distiller.deliveries:
-            VideoDistill.forward_teachers(algorithm, inputs, samples)
+            # the built algorithm is a plain VideoDistill or
+            # MultiTeacherDistill: its forward_teachers is training's
+            algorithm.forward_teachers(inputs, samples)
     per_clip = [dict() for _ in samples]
     for name, recorder in distiller.teacher_recorders.recorders.items():
         record = recorder.get_record_data()
@@ -278,11 +348,8 @@ def main(argv=None):
     storage = parse_storage(args.storage)
     done = set(PackedTeacherStore(args.out, fingerprint).keys())
     if rank == 0:  # what training checks (StoredTeacherDistill)
-        teacher = cfg.model.teacher
-        write_teacher_record(
-            store_directory(args.out, fingerprint), fingerprint,
-            teacher.to_dict() if hasattr(teacher, 'to_dict') else teacher,
-            cfg.model.teacher_ckpt)
+        write_teacher_record(store_directory(args.out, fingerprint),
+                             fingerprint, *teacher_identity(cfg))
 
     items = [(clip, view) for clip in range(rank, len(dataset), world_size)
              for view in range(num_views)]

@@ -10,6 +10,7 @@ fingerprint.
 import hashlib
 import json
 import os.path as osp
+from typing import Sequence
 
 import numpy as np
 import torch
@@ -92,4 +93,33 @@ def teacher_fingerprint(teacher: torch.nn.Module, config: dict) -> str:
         digest.update(name.encode())
         raw = tensor.detach().cpu().contiguous().reshape(-1)
         digest.update(raw.view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()
+
+
+def teachers_fingerprint(teachers: Sequence[torch.nn.Module],
+                         configs: Sequence[dict]) -> str:
+    """Hash of the :func:`teacher_fingerprint` of each of several teachers,
+    in order (e.g. those of ``MultiTeacherDistill``).
+
+    Args:
+        teachers (Sequence[torch.nn.Module]): The built teachers, weights
+            loaded.
+        configs (Sequence[dict]): Each teacher's config, in the same order;
+            it should name the teacher and hold what decides its outputs
+            (e.g. its model config and input view).
+
+    Returns:
+        str: 64 hexadecimal characters (sha256). Another order, config or
+        weight of any teacher gives another fingerprint.
+
+    Raises:
+        ValueError: If there are no teachers, or not one config per teacher.
+    """
+    teachers, configs = list(teachers), list(configs)
+    if not teachers or len(teachers) != len(configs):
+        raise ValueError(f'one config per teacher needed: {len(teachers)} '
+                         f'teachers, {len(configs)} configs')
+    digest = hashlib.sha256(b'teachers')
+    for teacher, config in zip(teachers, configs):
+        digest.update(teacher_fingerprint(teacher, config).encode())
     return digest.hexdigest()

@@ -7,12 +7,16 @@ import os.path as osp
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
 import pytest
 import torch
 from conftest import REPO, free_port, load_script, run_python, run_tool
+from mmengine.dataset import pseudo_collate
+
+from mmrazor_video_kd.utils.teacher_keys import view_key
 
 TOOL = osp.join(REPO, 'tools', 'precompute_teacher_outputs.py')
 CFG = osp.join(REPO, 'configs/distill/logits_kd/kd-logits-cached_tsm-r50_'
@@ -54,21 +58,31 @@ def run(setup, out, *extra):
 
 
 def shard_records(out):
-    """``[(shard name, view key)]`` over every published shard."""
-    from mmrazor_video_kd.datasets.teacher_store import read_shard
+    """``[(shard name, view key)]`` over every published shard of the one
+    teacher under ``out``; each shard is read alone, as the only shard of a
+    temporary store (public store API only)."""
+    from mmrazor_video_kd.datasets.teacher_store import (PackedTeacherStore,
+                                                         resolve_fingerprint,
+                                                         store_directory)
+    fingerprint = resolve_fingerprint(out)
+    store = PackedTeacherStore(out, fingerprint)
+    store.refresh()
     records = []
-    for path in sorted(glob.glob(osp.join(out, '*', '*.shard'))):
-        records += [(osp.basename(path), key)
-                    for key in read_shard(path)[1]['records']]
+    for path in store.shard_paths:
+        with tempfile.TemporaryDirectory() as tmp:
+            directory = store_directory(tmp, fingerprint)
+            os.makedirs(directory)
+            os.link(path, osp.join(directory, osp.basename(path)))
+            records += [(osp.basename(path), key)
+                        for key in PackedTeacherStore(tmp, fingerprint).keys()]
     return records
 
 
 def open_store(out):
     """The store of the one teacher written under ``out``."""
     from mmrazor_video_kd.datasets.teacher_store import (PackedTeacherStore,
-                                                         read_shard)
-    path = sorted(glob.glob(osp.join(out, '*', '*.shard')))[0]
-    return PackedTeacherStore(out, read_shard(path)[1]['fingerprint'])
+                                                         resolve_fingerprint)
+    return PackedTeacherStore(out, resolve_fingerprint(out))
 
 
 @pytest.fixture(scope='module')
@@ -217,8 +231,9 @@ def test_clear_errors(setup, tmp_path):
     multi = osp.join(REPO, 'configs/distill/cross_modal/xmt-rgb-flow_tsm-'
                      'mobilenetv2-w0.5-rgb-flow_tsm-mobilenetv2-w0.5_1x1x8_'
                      '40e_avletters-rgb.py')
-    with pytest.raises(NotImplementedError, match='MultiTeacherDistill'):
-        tool.main([multi, '--out', str(tmp_path)])
+    with pytest.raises(ValueError, match='model.teachers.flow.ckpt'):
+        tool.main([multi, '--out', str(tmp_path), '--cfg-options',
+                   'model.teachers.flow.ckpt=None'])
     with pytest.raises(ValueError, match='NAME=topk:K:T'):
         tool.parse_storage(['logits=topk:10'])
     assert tool.parse_storage(['a=float16', 'b=topk:5:1.0:bfloat16']) == dict(
@@ -229,15 +244,193 @@ def test_clear_errors(setup, tmp_path):
 def test_amp_and_storage_options(setup, tmp_path):
     """--amp bf16 with --storage logits=bfloat16: the same views, stored as
     bfloat16, close to the float32 teacher."""
-    from mmrazor_video_kd.datasets.teacher_store import read_shard
     out = str(tmp_path / 'store')
     run(setup, out, '--amp', 'bf16', '--storage', 'logits=bfloat16')
-    [path] = glob.glob(osp.join(out, '*', '*.shard'))
-    assert read_shard(path)[1]['storage']['logits']['dtype'] == 'bfloat16'
     reference, amp = open_store(setup['reference']), open_store(out)
+    amp.refresh()
+    assert len(amp.shard_paths) == 1
+    assert amp.storages['logits']['dtype'] == 'bfloat16'
     assert amp.fingerprint == reference.fingerprint
     assert set(amp.keys()) == set(reference.keys())
     for key in reference.keys():
         full = reference.get(key)['logits']
         assert torch.allclose(amp.get(key)['logits'], full, rtol=0.1,
                               atol=0.1 * full.abs().max().item())
+
+
+MEMBER = osp.join(
+    REPO, 'configs/benchmark/avletters/'
+    'tsm_mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py')
+MULTI_CFG = """
+_base_ = [{base!r}]
+member = dict(type='model_from_config', config={member!r})
+model = dict(
+    _delete_=True, _scope_='mmrazor', type='MultiTeacherDistill',
+    architecture=member,
+    teachers=dict(a=dict(model=member, ckpt={a!r}),
+                  b=dict(model=member, ckpt={b!r})),
+    distiller=dict(
+        type='ConfigurableDistiller',
+        student_recorders=dict(
+            logits=dict(type='ModuleOutputs', source='cls_head'),
+            feat=dict(type='ModuleOutputs', source='backbone')),
+        teacher_recorders=dict(
+            a_logits=dict(type='ModuleOutputs', source='a.cls_head'),
+            b_logits=dict(type='ModuleOutputs', source='b.cls_head'),
+            b_feat=dict(type='ModuleOutputs', source='b.backbone')),
+        distill_losses=dict(
+            loss_a=dict(type='SoftLabelDistillLoss'),
+            loss_b=dict(type='SoftLabelDistillLoss', loss_weight=0.8),
+            loss_trd=dict(type='TemporalRelationLoss', num_segments=8)),
+        loss_forward_mappings=dict(
+            loss_a=dict(
+                logits_S=dict(from_student=True, recorder='logits'),
+                logits_T=dict(from_student=False, recorder='a_logits')),
+            loss_b=dict(
+                logits_S=dict(from_student=True, recorder='logits'),
+                logits_T=dict(from_student=False, recorder='b_logits')),
+            loss_trd=dict(
+                preds_S=dict(from_student=True, recorder='feat'),
+                preds_T=dict(from_student=False, recorder='b_feat')))))
+"""
+
+
+def save_member_ckpt(path, seed):
+    """A checkpoint of a small TSM with non-trivial outputs."""
+    from mmaction.registry import MODELS
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmaction')
+    torch.manual_seed(seed)
+    model = MODELS.build(Config.fromfile(MEMBER).model)
+    for p in model.parameters():
+        p.data.normal_(0, 0.05)
+    torch.save({'state_dict': model.state_dict()}, path)
+    return str(path)
+
+
+def preprocess(model, samples):
+    data = model.data_preprocessor(pseudo_collate(samples), True)
+    return data['inputs'], data['data_samples']
+
+
+def multi_teacher_config(tmp_path):
+    """A two-teacher config file and its checkpoints."""
+    a = save_member_ckpt(tmp_path / 'a.pth', 1)
+    b = save_member_ckpt(tmp_path / 'b.pth', 2)
+    path = tmp_path / 'multi_teacher.py'
+    path.write_text(MULTI_CFG.format(base=CFG, member=MEMBER, a=a, b=b))
+    return str(path), (a, b)
+
+
+def load_config(path):
+    """The config at ``path`` with ``CLIPS`` clips of ``VIEWS`` views."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(path)
+    cfg.train_dataloader.dataset.indices = CLIPS
+    cfg.train_dataloader.dataset.pipeline[1].num_views = VIEWS
+    return cfg
+
+
+def test_several_teachers(tmp_path, avletters):
+    """MultiTeacherDistill: per-teacher records equal each teacher's online
+    outputs (batches of 2 split per clip), teacher.json lists both
+    checkpoints, a changed checkpoint changes the fingerprint, and training
+    from the store gives the online losses."""
+    import json
+
+    from mmaction.registry import DATASETS
+    from mmengine.registry import init_default_scope
+    from mmrazor.registry import MODELS
+
+    from mmrazor_video_kd.datasets.teacher_store import (TEACHER_RECORD,
+                                                         store_directory)
+    torch.set_num_threads(1)
+    tool = load_script('tools/precompute_teacher_outputs.py')
+    config, ckpts = multi_teacher_config(tmp_path)
+    out = str(tmp_path / 'store')
+    tool.main([
+        config, '--out', out, '--num-workers', '0', '--batch-size', '2',
+        '--shard-size', '3', '--cfg-options',
+        *options(ckpts[0], str(tmp_path / 'cache'))[2:]
+    ])
+    store = open_store(out)
+    assert len(store) == len(set(store.keys())) == CLIPS * VIEWS
+    with open(osp.join(store_directory(out, store.fingerprint),
+                       TEACHER_RECORD)) as file:
+        record = json.load(file)
+    assert [c['path'] for c in record['teacher_ckpt']
+            ] == [osp.realpath(c) for c in ckpts]
+    assert [t['name'] for t in record['teacher']] == ['a', 'b']
+
+    # every record is the teacher's online output of its view
+    cfg = load_config(config)
+    init_default_scope('mmaction')
+    online = MODELS.build(cfg.model).eval()
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    views = tool.ClipViews(dataset, tool.find_fixed_views(dataset, config),
+                           [(c, v) for c in range(CLIPS)
+                            for v in range(VIEWS)])
+    recorders = online.distiller.teacher_recorders
+    for first in range(0, len(views), 2):
+        inputs, samples = preprocess(online, [views[first], views[first + 1]])
+        with torch.no_grad(), recorders:
+            online.forward_teachers(inputs, samples)
+        for name, recorder in recorders.recorders.items():
+            for sample, chunk in zip(samples,
+                                     recorder.get_record_data().chunk(2)):
+                stored = store.get(view_key(sample.metainfo))
+                assert sorted(stored) == ['a_logits', 'b_feat', 'b_logits']
+                assert torch.equal(stored[name], chunk), (first, name)
+
+    # another checkpoint of one teacher: another fingerprint
+    other = save_member_ckpt(tmp_path / 'b2.pth', 3)
+    cfg.model.teachers.b.ckpt = other
+    assert tool.store_fingerprint(tool.build_teacher_algorithm(cfg, config),
+                                  cfg) != store.fingerprint
+
+    # StoredTeacherDistill(teacher=[...], teacher_ckpt=[...]): same losses
+    stored_losses, online_losses = losses_from_store_and_online(
+        load_config(config), tool, out)
+    assert set(stored_losses) == set(online_losses) >= {
+        'distill.loss_a', 'distill.loss_b', 'distill.loss_trd'
+    }
+    assert all(v > 0 for k, v in online_losses.items() if 'distill' in k)
+    for name, value in online_losses.items():
+        assert torch.equal(stored_losses[name], value), name
+
+
+def losses_from_store_and_online(cfg, tool, out):
+    """Losses of one batch of every clip: the config's MultiTeacherDistill
+    online, and StoredTeacherDistill from the store at ``out``."""
+    from mmaction.registry import DATASETS
+    from mmengine.registry import init_default_scope
+    from mmrazor.registry import MODELS
+    init_default_scope('mmaction')
+    online = MODELS.build(cfg.model).train()
+    teachers, ckpts = tool.teacher_identity(cfg)
+    stored = MODELS.build(
+        dict(_scope_='mmrazor',
+             type='StoredTeacherDistill',
+             store_root=out,
+             architecture=cfg.model.architecture,
+             distiller=cfg.model.distiller,
+             teacher=teachers,
+             teacher_ckpt=ckpts)).train()
+    stored.architecture.load_state_dict(online.architecture.state_dict())
+    plain = DATASETS.build(cfg.train_dataloader.dataset)
+    pipeline = cfg.train_dataloader.dataset.pipeline
+    pipeline[-1].algorithm_keys = ('teacher_outputs', )
+    pipeline.insert(
+        -1,
+        dict(type='LoadTeacherOutputs',
+             store_root=out,
+             meta_keys=pipeline[-1].meta_keys))
+    served = DATASETS.build(cfg.train_dataloader.dataset)
+    losses = []
+    for model, dataset in ((stored, served), (online, plain)):
+        np.random.seed(0)  # FixedViews draws the view from NumPy
+        batch = preprocess(model, [dataset[i] for i in range(CLIPS)])
+        torch.manual_seed(0)
+        losses.append(model.loss(*batch))
+    return losses

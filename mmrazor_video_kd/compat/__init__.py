@@ -17,6 +17,8 @@ Each fix lives in its own module with an ``install(hooks)`` function:
                           autocast on CPUs
 ``mmcls_alias``           MMRazor's ``KDSoftCELoss`` needs ``mmcls`` (now
                           ``mmpretrain``)
+``local_rank_arg``        ``mim train mmrazor --launcher pytorch``: MMRazor's
+                          scripts refuse torch's ``--local-rank=N``
 =======================  ==================================================
 
 Fix modules import only the standard library until the module they patch is
@@ -43,7 +45,7 @@ import_hooks = importlib.import_module(f'{__name__}.import_hooks')
 
 FIXES = ('mmrazor_quantization', 'mmaction_drn', 'safe_checkpoint',
          'cpu_launchers', 'recorder_sources', 'atomic_checkpoint',
-         'bf16_head_metrics', 'cpu_amp', 'mmcls_alias')
+         'bf16_head_metrics', 'cpu_amp', 'mmcls_alias', 'local_rank_arg')
 ENV_VAR = 'MMRAZOR_VIDEO_KD_COMPAT'
 
 _installed = set()

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 import torch
-from conftest import REPO, SHORT_DATA, epochs, mim, run_python
+from conftest import REPO
 from mmaction.registry import DATASETS
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
@@ -14,7 +14,7 @@ from mmrazor.registry import MODELS
 from test_teacher_output_cache import DISTILLER
 from torch.utils.data import DataLoader
 
-import mmrazor_video_kd  # noqa: F401
+import mmrazor_video_kd  # noqa: F401  (registrations)
 from mmrazor_video_kd.datasets.teacher_store import (PackedTeacherStore,
                                                      TeacherStoreWriter,
                                                      store_directory,

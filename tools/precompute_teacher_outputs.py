@@ -126,9 +126,12 @@ class ClipViews(torch.utils.data.Dataset):
     def __getitem__(self, index):
         from mmrazor_video_kd.datasets.transforms.fixed_view_index import \
             apply_fixed_view
+        from mmrazor_video_kd.datasets.transforms import LoadTeacherOutputs
         clip, view = self.items[index]
         results = self.dataset.get_data_info(clip)
         for transform in self.dataset.pipeline.transforms:
+            if isinstance(transform, LoadTeacherOutputs):
+                continue  # what is being computed
             if transform is self.fixed_views:
                 results = apply_fixed_view(transform, results, view)
             else:

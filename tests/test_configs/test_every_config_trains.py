@@ -14,7 +14,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from conftest import REPO, run_python
+from conftest import REPO, load_script, run_python
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import MODELS, init_default_scope
@@ -111,6 +111,29 @@ def small_data(cfg, avletters, batch_size, tmp_path, flow_dir, pose_file):
     cfg.merge_from_dict({key: value
                          for weights in find_pretrained_weights(cfg.model)
                          for key, value in weights.scratch.items()})
+    if cfg.model.type == 'StoredTeacherDistill':
+        fill_teacher_store(cfg, tmp_path)
+
+
+def fill_teacher_store(cfg, tmp_path):
+    """Offline configs: a random teacher's outputs for every view of the
+    clips, by tools/precompute_teacher_outputs.py, into a store in tmp."""
+    from mmrazor.registry import MODELS as RAZOR_MODELS
+    store, ckpt = str(tmp_path / 'store'), str(tmp_path / 'teacher.pth')
+    init_default_scope('mmrazor')
+    torch.manual_seed(0)
+    teacher = RAZOR_MODELS.build(cfg.model.teacher)
+    torch.save({'state_dict': teacher.state_dict()}, ckpt)
+    options = {'model.teacher_ckpt': ckpt, 'model.store_root': store}
+    for i, step in enumerate(cfg.train_dataloader.dataset.pipeline):
+        if step['type'] == 'LoadTeacherOutputs':
+            options[f'train_dataloader.dataset.pipeline.{i}.store_root'] = \
+                store
+    cfg.merge_from_dict(options)
+    config = str(tmp_path / 'stored.py')
+    cfg.dump(config)
+    load_script('tools/precompute_teacher_outputs.py').main(
+        [config, '--num-workers', '0', '--batch-size', '2'])
 
 
 def trainable_parameters_without_gradient(model):

@@ -13,6 +13,7 @@ from mmrazor_video_kd.datasets.teacher_store import (PackedTeacherStore,
 from mmrazor_video_kd.models.losses import SoftLabelDistillLoss
 
 FP = 'e' * 64
+KEY = '0123456789abcdef' * 4
 
 
 def teacher_logits(n=64, num_classes=400, seed=0):
@@ -94,8 +95,8 @@ def test_store_round_trip_of_top_k_logits(tmp_path):
     logits = teacher_logits(n=2)
     storage = dict(logits=dict(topk=5, temperature=4.0))
     with TeacherStoreWriter(str(tmp_path), FP, storage) as writer:
-        writer.put('v', dict(logits=logits))
-    got = PackedTeacherStore(str(tmp_path), FP).get('v')['logits']
+        writer.put(KEY, dict(logits=logits))
+    got = PackedTeacherStore(str(tmp_path), FP).get(KEY)['logits']
     assert got.shape == logits.shape
     values, indices, lse = encode_topk(logits, 5, 4.0)
     assert torch.equal(got, decode_topk(values, indices, lse, 400, 4.0))
@@ -108,6 +109,7 @@ def test_store_round_trip_of_top_k_logits(tmp_path):
 def test_top_k_larger_than_the_classes_names_the_view(tmp_path):
     writer = TeacherStoreWriter(str(tmp_path), FP,
                                 dict(logits=dict(topk=500, temperature=1.0)))
-    with pytest.raises(ValueError, match=r'view v: topk=500 .*\[1, 400\]'):
-        writer.put('v', dict(logits=teacher_logits(n=1)))
+    message = rf'view {KEY}: topk=500 .*\[1, 400\]'
+    with pytest.raises(ValueError, match=message):
+        writer.put(KEY, dict(logits=teacher_logits(n=1)))
     writer.abort()

@@ -10,6 +10,7 @@ Example:
     python tools/analysis/teacher_store_bytes.py --views 16
 """
 import argparse
+import hashlib
 import io
 import os
 import tempfile
@@ -57,6 +58,11 @@ def record(kind, seed):
     return out
 
 
+def key(i):
+    """The view key (64 hex characters) of synthetic view ``i``."""
+    return hashlib.sha256(f'view{i}'.encode()).hexdigest()
+
+
 def storage_of(option):
     spec = dict(OPTIONS[option])
     dtype = spec.pop('dtype', 'float32')
@@ -69,11 +75,11 @@ def bytes_per_view(kind, option, views):
     with tempfile.TemporaryDirectory() as root:
         with TeacherStoreWriter(root, FP, storage_of(option)) as writer:
             for i in range(views):
-                writer.put(f'view{i}', record(kind, i))
+                writer.put(key(i), record(kind, i))
         store = PackedTeacherStore(root, FP)
         start = time.perf_counter()
         for i in range(views):
-            store.get(f'view{i}')
+            store.get(key(i))
         read_ms = (time.perf_counter() - start) / views * 1e3
         return os.path.getsize(writer.path) / views, read_ms
 

@@ -4,9 +4,11 @@ import os
 import os.path as osp
 from typing import Dict, List, Optional
 
+import numpy as np
 import torch
 
-from .shard_format import SUFFIX, ShardFormatError, read_shard
+from .key_index import KeyIndex
+from .shard_format import SUFFIX, ShardFormatError, key_digest, read_shard
 from .shard_writer import store_directory
 from .tensor_storage import TensorStorage
 
@@ -20,7 +22,9 @@ class PackedTeacherStore:
     locks. Only shards whose index carries exactly ``fingerprint`` are used:
     another teacher (config or weights) finds nothing. Hidden temporary
     files of unfinished writers are ignored. If a view key is in several
-    shards, the shard whose name sorts first serves it.
+    shards, the shard whose name sorts first serves it. Keys are looked up
+    in the shards' sorted binary key arrays (:class:`KeyIndex`); no dict of
+    all keys is built.
 
     Args:
         root (str): Store directory (as given to ``TeacherStoreWriter``).
@@ -43,14 +47,14 @@ class PackedTeacherStore:
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        for name in ('_pid', '_shards', '_keys', 'storages', 'shard_paths'):
+        for name in ('_pid', '_shards', '_index', 'storages', 'shard_paths'):
             state.pop(name, None)
         state['_pid'] = None
         return state
 
     def refresh(self) -> None:
         """(Re)open the shards, picking up those published since."""
-        shards, keys, storages, paths = [], {}, {}, []
+        shards, storages, paths = [], {}, []
         for path in sorted(glob.glob(osp.join(self.directory, '*' + SUFFIX))):
             try:
                 buffer, index = read_shard(path)
@@ -64,13 +68,12 @@ class PackedTeacherStore:
                 name: TensorStorage.from_dict(name, spec)
                 for name, spec in index['storage'].items()
             }
-            shards.append((buffer, shard_storages))
+            shards.append((np.asarray(buffer), index, shard_storages))
             paths.append(path)
-            for key in index['records']:
-                keys.setdefault(key, (len(shards) - 1, index['records'][key]))
             for name, storage in shard_storages.items():
                 storages.setdefault(name, storage.to_dict())
-        self._shards, self._keys = shards, keys
+        self._index = KeyIndex([index['keys'] for _, index, _ in shards])
+        self._shards = shards
         self.storages, self.shard_paths = storages, paths
         self._pid = os.getpid()
 
@@ -79,17 +82,21 @@ class PackedTeacherStore:
             self.refresh()
 
     def __contains__(self, key: str) -> bool:
-        self._open()
-        return key in self._keys
+        return self._find(key) is not None
 
     def __len__(self) -> int:
         self._open()
-        return len(self._keys)
+        return len(self._index)
 
     def keys(self) -> List[str]:
-        """All stored view keys."""
+        """All stored view keys (sorted hex strings)."""
         self._open()
-        return list(self._keys)
+        return self._index.hex_keys()
+
+    def _find(self, key: str):
+        self._open()
+        digest = key_digest(key)
+        return None if digest is None else self._index.find(digest)
 
     def get(self, key: str) -> Optional[Dict[str, torch.Tensor]]:
         """The outputs of one view as float32 tensors, or None (miss).
@@ -97,15 +104,17 @@ class PackedTeacherStore:
         Top-k entries come back as dense logits (see
         :mod:`.topk_soft_labels`).
         """
-        self._open()
-        found = self._keys.get(key)
+        found = self._find(key)
         if found is None:
             self.misses += 1
             return None
         self.hits += 1
-        shard, record = found
-        buffer, storages = self._shards[shard]
-        return {
-            name: storages[name].decode(buffer, offset, shape)
-            for name, (offset, shape) in record.items()
-        }
+        shard, row = found
+        buffer, index, storages = self._shards[shard]
+        outputs = {}
+        for name in index['names']:
+            offset = int(index['offsets'][name][row])
+            if offset >= 0:
+                outputs[name] = storages[name].decode(
+                    buffer, offset, index['shapes'][name][row].tolist())
+        return outputs

@@ -5,9 +5,10 @@ import os.path as osp
 import time
 from typing import Dict, Optional
 
+import numpy as np
 import torch
 
-from .shard_format import FOOTER, MAGIC, SUFFIX, VERSION
+from .shard_format import FOOTER, MAGIC, SUFFIX, VERSION, align, key_digest
 from .tensor_storage import TensorStorage, build_storages
 
 
@@ -58,20 +59,22 @@ class TeacherStoreWriter:
         self._file = open(self._tmp, 'wb')
         self._file.write(MAGIC)
         self._records = {}
+        self._ndim = {}
 
     def _storage(self, tensor_name: str) -> TensorStorage:
         if tensor_name not in self.storages:
             self.storages[tensor_name] = TensorStorage(tensor_name)
         return self.storages[tensor_name]
 
-    def _write(self, array) -> int:
+    def _write(self, data) -> int:
         offset = self._file.tell()
-        self._file.write(array.tobytes())
-        self._file.write(b'\0' * (-self._file.tell() % 8))
+        self._file.write(data if isinstance(data, bytes) else data.tobytes())
+        end = self._file.tell()
+        self._file.write(b'\0' * (align(end) - end))
         return offset
 
     def __contains__(self, key: str) -> bool:
-        return key in self._records
+        return key_digest(key) in self._records
 
     def __len__(self) -> int:
         return len(self._records)
@@ -80,8 +83,10 @@ class TeacherStoreWriter:
         """Append the outputs of one view.
 
         Args:
-            key (str): The view key (``view_key`` of the data sample).
-            outputs (dict): ``{tensor name: tensor}``.
+            key (str): The view key (``view_key`` of the data sample): 64
+                hex characters (a sha256 hexdigest).
+            outputs (dict): ``{tensor name: tensor}``. A tensor name has the
+                same number of dimensions in all records of a shard.
 
         Returns:
             bool: False if ``key`` was already written to this shard (the
@@ -89,7 +94,11 @@ class TeacherStoreWriter:
         """
         if self._file is None:
             raise RuntimeError(f'{self.path}: writer is closed')
-        if key in self._records:
+        digest = key_digest(key)
+        if digest is None:
+            raise ValueError(f'view key {key!r}: not 64 hex characters (a '
+                             'sha256 hexdigest such as view_key gives)')
+        if digest in self._records:
             return False
         encoded = {}
         for tensor_name, tensor in outputs.items():
@@ -98,28 +107,52 @@ class TeacherStoreWriter:
                     tensor)
             except (TypeError, ValueError) as error:
                 raise type(error)(f'view {key}: {error}') from error
+        for tensor_name, (_, shape) in encoded.items():
+            ndim = self._ndim.get(tensor_name, len(shape))
+            if len(shape) != ndim:
+                raise ValueError(f'view {key}: {tensor_name!r} has shape '
+                                 f'{shape}; earlier views of this shard have '
+                                 f'{ndim} dimensions')
         record = {}
         for tensor_name, (arrays, shape) in encoded.items():
             offsets = [self._write(array) for array in arrays]
-            record[tensor_name] = [offsets[0], shape]
-        self._records[key] = record
+            record[tensor_name] = (offsets[0], shape)
+            self._ndim.setdefault(tensor_name, len(shape))
+        self._records[digest] = record
         return True
+
+    def _write_index(self) -> None:
+        """The header, then the sorted keys and each name's rows."""
+        digests = sorted(self._records)
+        names = list(self._ndim)
+        header = dict(version=VERSION,
+                      fingerprint=self.fingerprint,
+                      storage={
+                          n: s.to_dict()
+                          for n, s in self.storages.items()
+                      },
+                      names=names,
+                      ndim=self._ndim,
+                      num_records=len(digests))
+        data = json.dumps(header, separators=(',', ':')).encode()
+        offset = self._write(data)
+        self._write(b''.join(digests))
+        for name in names:
+            offsets = np.full(len(digests), -1, np.int64)
+            shapes = np.zeros((len(digests), self._ndim[name]), np.int32)
+            for row, digest in enumerate(digests):
+                entry = self._records[digest].get(name)
+                if entry is not None:
+                    offsets[row], shapes[row] = entry
+            self._write(offsets)
+            self._write(shapes)
+        self._file.write(FOOTER.pack(offset, len(data), MAGIC))
 
     def close(self) -> str:
         """Write the index and publish the shard; returns its path."""
         if self._file is None:
             return self.path
-        index = dict(version=VERSION,
-                     fingerprint=self.fingerprint,
-                     storage={
-                         n: s.to_dict()
-                         for n, s in self.storages.items()
-                     },
-                     records=self._records)
-        data = json.dumps(index, separators=(',', ':')).encode()
-        offset = self._file.tell()
-        self._file.write(data)
-        self._file.write(FOOTER.pack(offset, len(data), MAGIC))
+        self._write_index()
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()

@@ -42,7 +42,9 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def run(config, work_dir, epochs, options):
+def train(config, work_dir, epochs, options, env=None):
+    """Train ``config`` for ``epochs`` epochs without validation through
+    ``tools/train.py`` in a new process (environment ``env``)."""
     command = [
         sys.executable, osp.join(TOOLS, 'train.py'), config, '--work-dir',
         work_dir, '--cfg-options', f'train_cfg.max_epochs={epochs}',
@@ -50,9 +52,14 @@ def run(config, work_dir, epochs, options):
         'val_dataloader=None', 'val_evaluator=None',
         'default_hooks.checkpoint.save_best=None', *options
     ]
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise RuntimeError(f'{config} failed:\n{result.stderr[-3000:]}')
+
+
+def iteration_times(work_dir):
+    """``{epoch: [logged iteration times]}`` of the run in ``work_dir``
+    (``vis_data/scalars.json``)."""
     [scalars] = glob.glob(osp.join(work_dir, '*', 'vis_data',
                                    'scalars.json'))
     per_epoch = {}
@@ -62,7 +69,14 @@ def run(config, work_dir, epochs, options):
             if 'time' in record and 'epoch' in record:
                 per_epoch.setdefault(record['epoch'], []).append(
                     record['time'])
-    return {e: statistics.median(t) for e, t in sorted(per_epoch.items())}
+    return dict(sorted(per_epoch.items()))
+
+
+def run(config, work_dir, epochs, options):
+    """Median logged iteration time of each epoch of a training run."""
+    train(config, work_dir, epochs, options)
+    return {e: statistics.median(t)
+            for e, t in iteration_times(work_dir).items()}
 
 
 def main(argv=None):

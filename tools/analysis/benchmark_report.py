@@ -19,6 +19,10 @@ import os.path as osp
 import re
 import sys
 
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+from benchmark_stats import (format_paired, format_ratio,  # noqa: E402
+                             method_row)
+
 METRIC = re.compile(r'(?<![\w.])acc/top1: ([0-9.]+)')
 TEACHER_METRIC = re.compile(r'teacher\.acc/top1: ([0-9.]+)')
 
@@ -88,6 +92,16 @@ def mean_std(values):
     if len(values) < 2:
         return mean, 0.0
     return mean, (sum((v - mean)**2 for v in values) / (len(values) - 1))**.5
+
+
+def paired_columns(baseline_top1, top1, teacher_top1):
+    """Paired difference to the baseline over the common seeds (95% t
+    interval) and distillation ratio of one method (benchmark_stats)."""
+    row = method_row('method', top1, baseline_top1, teacher_top1)
+    paired = row['paired']
+    return dict(paired_diff=paired._asdict() if paired else None,
+                distillation_ratio=row['ratio'], ci_gain=row['gain'],
+                paired_text=format_paired(row), ratio_text=format_ratio(row))
 
 
 def model_costs(models, repeats):
@@ -243,12 +257,15 @@ def report(args):
             method=method, config=runs[min(runs)]['config'],
             seeds=sorted(runs), top1=top1, top1_mean=mean, top1_std=std,
             gain=mean - baseline[0], teacher_frames=frames,
-            teacher_top1=teacher[frames]))
+            teacher_top1=teacher[frames], **paired_columns(
+                {s: r['top1'] for s, r in baseline_runs.items()},
+                {s: r['top1'] for s, r in runs.items()}, teacher[frames])))
     student, lines = costs['student'], []
     lines.append('| Method | Teacher | Teacher top-1 | Student top-1 w/o KD '
-                 '| Student top-1 with KD | Gain | Student vs teacher: '
+                 '| Student top-1 with KD | Gain | Paired diff [95% CI] '
+                 '| Distillation ratio | Student vs teacher: '
                  'params / GFLOPs / CPU latency | Config |')
-    lines.append('|---|---|---|---|---|---|---|---|')
+    lines.append('|---|---|---|---|---|---|---|---|---|---|')
     for row in rows:
         cost = costs[f'teacher_{row["teacher_frames"]}frames']
         lines.append(
@@ -258,6 +275,7 @@ def report(args):
             f'| {100 * baseline[0]:.1f} ± {100 * baseline[1]:.1f} '
             f'| {100 * row["top1_mean"]:.1f} ± {100 * row["top1_std"]:.1f} '
             f'| {100 * row["gain"]:+.1f} '
+            f'| {row["paired_text"]} | {row["ratio_text"]} '
             f'| {student["params_m"]:.2f}M / {cost["params_m"]:.2f}M, '
             f'{student["gflops"]:.3f} / {cost["gflops"]:.3f}, '
             f'{student["latency_ms"]:.1f} / {cost["latency_ms"]:.1f} ms '
@@ -271,6 +289,11 @@ def report(args):
                      f'{r["method"]} ' + ' / '.join(
                          f'{100 * v:.1f}' for v in r['top1'])
                      for r in rows) + '.')
+    lines.append('')
+    lines.append('Paired diff: mean of (with KD - w/o KD) over the seeds of '
+                 'both, points, 95% t interval; distillation ratio: (with '
+                 'KD - w/o KD) / (teacher - w/o KD); see '
+                 'docs/benchmark_protocol.md.')
     table = '\n'.join(lines) + '\n'
     print(table)
     with open(osp.join(work, 'results.md'), 'w') as file:

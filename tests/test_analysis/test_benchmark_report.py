@@ -1,0 +1,75 @@
+"""tools/analysis/benchmark_report.py report on a work folder of
+result.json files (model costs stubbed, nothing trained): each method's row
+carries the paired difference to the student without distillation with its
+95% interval and the distillation ratio (tools/analysis/benchmark_stats.py),
+also with one seed only."""
+import json
+
+import pytest
+from conftest import load_script
+
+report_tool = load_script('tools/analysis/benchmark_report.py')
+
+STUDENT = ('configs/benchmark/avletters/'
+           'tsm_mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py')
+COST = dict(params_m=1.0, gflops=0.1, latency_ms=2.0, input=[1, 8, 3, 48,
+                                                              48])
+
+
+def write_run(work, name, top1, seed=None, teacher=None):
+    run = work / name
+    run.mkdir(parents=True)
+    (run / 'result.json').write_text(json.dumps(dict(
+        config=STUDENT, seed=seed, top1=top1, teacher_top1=teacher,
+        curves={'distill.loss_kl': [[1, 2.0], [2, 1.0]]})))
+
+
+def run_report(work, monkeypatch, seeds=None):
+    monkeypatch.setattr(report_tool, 'model_costs', lambda models, _: dict(
+        {name: dict(COST) for name in models}, threads=1))
+    args = ['report', str(work), '--student-config', STUDENT,
+            '--teacher-config', STUDENT, '--methods', 'kd-kl', 'trd']
+    report_tool.main(args + (['--seeds'] + seeds if seeds else []))
+    return (work / 'results.md').read_text().splitlines()
+
+
+@pytest.fixture
+def work(tmp_path):
+    work = tmp_path / 'bench'
+    for seed, base, kd, trd in ((0, .20, .25, .19), (1, .22, .24, .21),
+                                (2, .21, .27, .25)):
+        write_run(work, f'student_seed{seed}', base, seed)
+        write_run(work, f'kd-kl_seed{seed}', kd, seed, .30)
+        write_run(work, f'trd_seed{seed}', trd, seed, .30)
+    write_run(work, 'teacher_8frames', .30)
+    write_run(work, 'teacher_16frames', .32)
+    return work
+
+
+def test_rows_carry_paired_interval_and_ratio(work, monkeypatch):
+    lines = run_report(work, monkeypatch)
+    assert '| Gain | Paired diff [95% CI] | Distillation ratio |' in lines[0]
+    assert lines[1].count('---') == 10
+    kd = next(line for line in lines if line.startswith('| kd-kl |'))
+    # diffs 5, 2, 6 points: mean 4.33, CI 4.33 -+ 4.303 * 2.082 / sqrt(3)
+    assert '| +4.3 | +4.3 [-0.8, +9.5] | 0.48 |' in kd
+    trd = next(line for line in lines if line.startswith('| trd |'))
+    # diffs -1, -1, +4: mean 0.67, sd 2.89, half width 4.303 * 2.89 / sqrt(3)
+    assert '| +0.7 [-6.5, +7.8] | 0.07 |' in trd
+    assert any('docs/benchmark_protocol.md' in line for line in lines)
+    rows = json.loads((work / 'results.json').read_text())['methods']
+    assert rows[0]['paired_diff']['n'] == 3
+    assert rows[0]['paired_diff']['ci'] == pytest.approx([-.00838, .09504],
+                                                         abs=1e-5)
+    assert rows[0]['distillation_ratio'] == pytest.approx(0.0433 / 0.09,
+                                                          abs=1e-3)
+    assert rows[0]['ci_gain'] is False
+
+
+def test_one_seed_reports_without_interval(work, monkeypatch):
+    lines = run_report(work, monkeypatch, seeds=['0'])
+    kd = next(line for line in lines if line.startswith('| kd-kl |'))
+    # ratio (0.25 - 0.20) / (0.30 - 0.20)
+    assert '| n < 2 common seeds | 0.50 |' in kd
+    rows = json.loads((work / 'results.json').read_text())['methods']
+    assert rows[0]['paired_diff'] is None and rows[0]['ci_gain'] is None

@@ -1,0 +1,187 @@
+"""tools/analysis/benchmark_stats.py against hand-computed values: the
+Student-t quantile, paired differences with their 95% interval, the
+distillation ratio, the rerun spread, and the Markdown table of a work
+folder of result.json files."""
+import json
+import math
+
+import pytest
+from conftest import load_script, run_python
+
+stats = load_script('tools/analysis/benchmark_stats.py')
+
+BASELINE = {0: 20, 1: 22, 2: 21}
+METHOD = {0: 25, 1: 24, 2: 27}
+
+
+@pytest.mark.parametrize('df,expected', [(1, 12.706), (2, 4.303),
+                                         (3, 3.182), (4, 2.776),
+                                         (5, 2.571), (9, 2.262),
+                                         (10, 2.228), (29, 2.045),
+                                         (30, 2.042), (120, 1.980)])
+def test_t_quantile_matches_tables(df, expected):
+    # two-sided 95% critical values of the usual t tables
+    assert stats.t_quantile(0.975, df) == pytest.approx(expected, abs=6e-4)
+
+
+def test_t_quantile_closed_forms_and_symmetry():
+    # df 1: Cauchy, tan(pi (p - 1/2)); df 2: t = (2p-1) sqrt(2 / (1-(2p-1)^2))
+    for p in (0.6, 0.9, 0.975, 0.999):
+        assert stats.t_quantile(p, 1) == pytest.approx(
+            math.tan(math.pi * (p - 0.5)), rel=1e-12)
+        a = 2 * p - 1
+        assert stats.t_quantile(p, 2) == pytest.approx(
+            a * math.sqrt(2 / (1 - a * a)), rel=1e-12)
+        assert stats.t_quantile(1 - p, 7) == -stats.t_quantile(p, 7)
+    assert stats.t_quantile(0.5, 3) == pytest.approx(0, abs=1e-12)
+    for bad in ((0, 3), (1, 3), (0.975, 0), (0.975, 2.5)):
+        with pytest.raises(ValueError):
+            stats.t_quantile(*bad)
+
+
+def test_t_quantile_matches_scipy():
+    scipy_stats = pytest.importorskip('scipy.stats')
+    for df in range(1, 41):
+        for p in (0.55, 0.9, 0.95, 0.975, 0.995):
+            assert stats.t_quantile(p, df) == pytest.approx(
+                scipy_stats.t.ppf(p, df), rel=1e-10)
+
+
+def test_paired_difference_by_hand():
+    # diffs 5, 2, 6: mean 13/3, sd sqrt(7/3), t_{0.975,2} = 4.3027
+    paired = stats.paired_difference(BASELINE, METHOD)
+    assert paired.n == 3 and paired.seeds == [0, 1, 2]
+    assert paired.mean == pytest.approx(4.3333, abs=1e-4)
+    assert paired.std == pytest.approx(2.0817, abs=1e-4)
+    assert paired.ci == pytest.approx((-0.838, 9.504), abs=1e-3)
+    assert not stats.is_gain(paired.ci)
+    assert paired.confidence == 0.95
+
+
+def test_paired_difference_uses_common_seeds_only():
+    method = {**METHOD, 7: 90}
+    baseline = {**BASELINE, 8: 0}
+    assert stats.paired_difference(baseline, method) == \
+        stats.paired_difference(BASELINE, METHOD)
+    paired = stats.paired_difference({0: 1, 1: 2}, {0: 3, 1: 4, 2: 0})
+    # identical differences: zero width
+    assert paired.mean == 2 and paired.std == 0 and paired.ci == (2, 2)
+    assert stats.is_gain(paired.ci)
+
+
+def test_paired_difference_needs_two_common_seeds():
+    with pytest.raises(ValueError, match=r'1 common seed\(s\) \[0\]'):
+        stats.paired_difference({0: 1, 1: 2}, {0: 3, 2: 4})
+    with pytest.raises(ValueError, match='0 common'):
+        stats.paired_difference({}, {})
+
+
+def test_wider_interval_at_higher_confidence():
+    low95, high95 = stats.paired_difference(BASELINE, METHOD).ci
+    low99, high99 = stats.paired_difference(BASELINE, METHOD, 0.99).ci
+    assert low99 < low95 and high99 > high95
+
+
+def test_is_gain_needs_lower_bound_above_zero():
+    assert stats.is_gain((0.1, 2))
+    assert not stats.is_gain((0.0, 2))
+    assert not stats.is_gain((-0.1, 2))
+    assert not stats.is_gain((-3, -1))
+
+
+def test_distillation_ratio():
+    assert stats.distillation_ratio(0.30, 0.20, 0.40) == (
+        pytest.approx(0.5), None)
+    assert stats.distillation_ratio(0.45, 0.20, 0.40)[0] == pytest.approx(
+        1.25)  # beyond the teacher
+    assert stats.distillation_ratio(0.15, 0.20, 0.40)[0] == pytest.approx(
+        -0.25)
+    for teacher in (0.20, 0.10):
+        ratio, reason = stats.distillation_ratio(0.3, 0.2, teacher)
+        assert ratio is None and 'does not beat the baseline 0.2' in reason
+
+
+def test_rerun_spread():
+    spread = stats.rerun_spread({0: 0.20, 1: 0.30, 2: 0.25},
+                                {0: 0.22, 1: 0.25, 5: 0.9})
+    assert spread['n'] == 2 and spread['seeds'] == [0, 1]
+    assert spread['mean_abs'] == pytest.approx(0.035)
+    assert spread['max_abs'] == pytest.approx(0.05)
+    with pytest.raises(ValueError, match='0 common'):
+        stats.rerun_spread({0: 1}, {1: 1})
+
+
+def write_run(root, name, top1, seed=None, teacher=None):
+    run = root / name
+    run.mkdir(parents=True)
+    (run / 'result.json').write_text(json.dumps(dict(
+        config='c.py', seed=seed, top1=top1, teacher_top1=teacher,
+        curves={})))
+
+
+@pytest.fixture
+def work(tmp_path):
+    work = tmp_path / 'bench'
+    for seed in BASELINE:
+        write_run(work, f'student_seed{seed}', BASELINE[seed] / 100, seed)
+        write_run(work, f'kd-kl_seed{seed}', METHOD[seed] / 100, seed, 0.30)
+    for seed, top1 in ((0, 0.21), (1, 0.23)):
+        write_run(work, f'trd_seed{seed}', top1, seed, 0.18)
+    write_run(work, 'fewer-frames_seed0', 0.5, 0, 0.30)
+    write_run(work, 'teacher_8frames', 0.30)
+    return work
+
+
+def test_table_from_work_folder(work):
+    lines = stats.table([str(work)]).splitlines()
+    assert lines[0].startswith('| Method | Seeds | Top-1 % (mean ± std) |')
+    assert lines[2] == ('| no KD (student) | 3 | 21.0 ± 1.0 | — | — '
+                        '| — |')
+    # ratio: (0.25333 - 0.21) / (0.30 - 0.21)
+    assert lines[4] == ('| kd-kl | 3 | 25.3 ± 1.5 | +4.3 [-0.8, +9.5] | '
+                        '0.48 | no |')
+    # diffs +1, +1 over seeds 0, 1: zero width; teacher below baseline
+    assert lines[5] == ('| trd | 2 | 22.0 ± 1.4 | +1.0 [+1.0, +1.0] | '
+                        'n/a (teacher ≤ baseline) | yes |')
+    assert lines[3] == ('| fewer-frames | 1 | 50.0 ± 0.0 | n < 2 common '
+                        'seeds | 3.00 | — |')
+    assert len(lines) == 6  # teacher_8frames is no seeded run
+
+
+def test_table_files_order_teacher_and_rerun(work, tmp_path):
+    rerun = tmp_path / 'rerun'
+    write_run(rerun, 'kd-kl_seed0', 0.27, 0)
+    write_run(rerun, 'kd-kl_seed1', 0.24, 1)
+    files = [str(p) for p in sorted(work.glob('*_seed*/result.json'))]
+    text = stats.table(files, methods=['trd', 'kd-kl'], teacher=0.5,
+                       rerun_paths=[str(rerun)])
+    lines = text.splitlines()
+    assert lines[0].endswith('| Rerun |Δ| mean / max (points) |')
+    assert [line.split(' | ')[0] for line in lines[2:]] == [
+        '| no KD (student)', '| trd', '| kd-kl']
+    assert lines[4].endswith('| no | 1.0 / 2.0 (n=2) |')
+    assert lines[2].endswith(' — |')
+    # the runs' own teacher_top1 wins over --teacher-top1
+    assert '| 0.48 |' in lines[4]
+
+
+def test_errors(work, tmp_path):
+    with pytest.raises(ValueError, match='baseline is needed'):
+        stats.table([str(work / 'kd-kl_seed0' / 'result.json')])
+    with pytest.raises(ValueError, match=r"no runs of \['mm-var'\]"):
+        stats.table([str(work)], methods=['mm-var'])
+    with pytest.raises(ValueError, match='seed 0 of kd-kl given twice'):
+        stats.table([str(work), str(work / 'kd-kl_seed0' / 'result.json')])
+
+
+def test_cli(work, tmp_path):
+    out = tmp_path / 'table.md'
+    result = run_python(args=['tools/analysis/benchmark_stats.py',
+                              str(work), '--methods', 'kd-kl', '--out',
+                              str(out)])
+    assert result.returncode == 0, result.stderr
+    assert '| kd-kl | 3 | 25.3 ± 1.5 | +4.3 [-0.8, +9.5] |' in result.stdout
+    assert out.read_text() == result.stdout
+    result = run_python(args=['tools/analysis/benchmark_stats.py',
+                              str(tmp_path / 'nothing')])
+    assert result.returncode == 1 and 'baseline is needed' in result.stderr

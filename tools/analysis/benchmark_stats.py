@@ -1,0 +1,386 @@
+"""Paired statistics of the AVLetters benchmark: each method against the
+student without distillation over the same seeds.
+
+Importable (``paired_difference``, ``distillation_ratio``, ``rerun_spread``,
+``is_gain``, ``t_quantile``) and a small CLI that reads the ``result.json``
+files written by ``benchmark_report.py collect`` (``WORK_DIR/<name>_seed<N>/
+result.json``; ``<name>`` is the method, ``student`` the baseline) and prints
+a Markdown table. Example::
+
+    python tools/analysis/benchmark_stats.py work_dirs/benchmark_avletters
+    python tools/analysis/benchmark_stats.py work_dirs/bench/*/result.json \\
+        --rerun work_dirs/bench_rerun --methods kd-kl trd
+
+Accuracies are used as stored (fractions in ``result.json``); the table
+shows percentages. Pure Python: the Student-t quantile is computed from the
+exact t distribution function for integer degrees of freedom.
+"""
+import argparse
+import glob
+import json
+import math
+import os.path as osp
+import re
+import sys
+from collections import namedtuple
+
+BASELINE = 'student'
+RUN_NAME = re.compile(r'^(?P<method>.+)_seed(?P<seed>-?\d+)$')
+
+PairedDifference = namedtuple('PairedDifference',
+                              'mean std n ci seeds confidence')
+PairedDifference.__doc__ = """Mean difference (method - baseline) over the
+common seeds, its sample standard deviation, the number of pairs, the
+``(low, high)`` t-interval of the mean, the seeds used and the level."""
+
+
+def t_abs_cdf(t, df):
+    """P(|T| <= t) of Student's t with integer ``df`` (t >= 0).
+
+    Closed form of Abramowitz & Stegun 26.7.3-26.7.4 with
+    ``theta = atan(t / sqrt(df))``.
+
+    Args:
+        t (float): A non-negative value.
+        df (int): Degrees of freedom, a positive integer.
+
+    Returns:
+        float: The two-sided probability.
+    """
+    theta = math.atan(t / math.sqrt(df))
+    cos2 = math.cos(theta)**2
+    if df % 2 == 0:
+        term, total = 1.0, 1.0
+        for k in range(2, df, 2):  # (1*3*..*(k-1)) / (2*4*..*k) cos^k
+            term *= (k - 1) / k * cos2
+            total += term
+        return math.sin(theta) * total
+    if df == 1:
+        return 2 * theta / math.pi
+    term = total = math.cos(theta)
+    for k in range(3, df - 1, 2):  # (2*4*..*(k-1)) / (1*3*..*k) cos^k
+        term *= (k - 1) / k * cos2
+        total += term
+    return 2 / math.pi * (theta + math.sin(theta) * total)
+
+
+def t_quantile(p, df):
+    """The ``p`` quantile of Student's t with integer ``df``.
+
+    Bisection on :func:`t_abs_cdf` to machine precision.
+
+    Args:
+        p (float): Probability in (0, 1), e.g. 0.975.
+        df (int): Degrees of freedom, a positive integer.
+
+    Returns:
+        float: ``t`` with ``P(T <= t) = p``.
+    """
+    if not 0 < p < 1:
+        raise ValueError(f'probability {p} not in (0, 1)')
+    if df < 1 or int(df) != df:
+        raise ValueError(f'degrees of freedom must be a positive integer, '
+                         f'got {df}')
+    if p < 0.5:
+        return -t_quantile(1 - p, df)
+    target, low, high = 2 * p - 1, 0.0, 1.0
+    while t_abs_cdf(high, int(df)) < target:
+        high *= 2
+    for _ in range(200):
+        middle = (low + high) / 2
+        if middle in (low, high):
+            break
+        if t_abs_cdf(middle, int(df)) < target:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def mean_std(values):
+    """Mean and sample standard deviation (n - 1; 0 for one value)."""
+    values = list(values)
+    mean = sum(values) / len(values)
+    if len(values) < 2:
+        return mean, 0.0
+    return mean, math.sqrt(
+        sum((v - mean)**2 for v in values) / (len(values) - 1))
+
+
+def common_seeds(first, second, least):
+    """Sorted seeds of both dicts; ValueError if fewer than ``least``."""
+    seeds = sorted(set(first) & set(second))
+    if len(seeds) < least:
+        raise ValueError(
+            f'{len(seeds)} common seed(s) {seeds}, need at least {least} '
+            f'(seeds {sorted(first)} and {sorted(second)})')
+    return seeds
+
+
+def paired_difference(baseline, method, confidence=0.95):
+    """Paired difference method - baseline with a t confidence interval.
+
+    Args:
+        baseline (dict): ``{seed: accuracy}`` without distillation.
+        method (dict): ``{seed: accuracy}`` of the method.
+        confidence (float): Level of the two-sided interval.
+
+    Returns:
+        PairedDifference: Over the seeds present in both dicts only.
+
+    Raises:
+        ValueError: If fewer than 2 seeds are common.
+    """
+    seeds = common_seeds(baseline, method, 2)
+    diffs = [method[s] - baseline[s] for s in seeds]
+    mean, std = mean_std(diffs)
+    half = t_quantile((1 + confidence) / 2, len(seeds) - 1) * std / \
+        math.sqrt(len(seeds))
+    return PairedDifference(mean, std, len(seeds), (mean - half, mean + half),
+                            seeds, confidence)
+
+
+def distillation_ratio(distilled_mean, baseline_mean, teacher_acc):
+    """Share of the teacher's lead over the baseline that distillation
+    recovers (AutoMM): ``(distilled - baseline) / (teacher - baseline)``.
+
+    Args:
+        distilled_mean (float): Mean accuracy of the distilled student.
+        baseline_mean (float): Mean accuracy of the student without
+            distillation (over the same seeds).
+        teacher_acc (float): Accuracy of the teacher.
+
+    Returns:
+        tuple[float | None, str | None]: The ratio and None, or None and the
+        reason when the teacher does not beat the baseline (the ratio is
+        then undefined or meaningless).
+    """
+    lead = teacher_acc - baseline_mean
+    if lead <= 0:
+        return None, (f'teacher {teacher_acc:.4g} does not beat the '
+                      f'baseline {baseline_mean:.4g}')
+    return (distilled_mean - baseline_mean) / lead, None
+
+
+def rerun_spread(run_a, run_b):
+    """Absolute differences between two runs of the same seeds.
+
+    Args:
+        run_a (dict): ``{seed: accuracy}``.
+        run_b (dict): ``{seed: accuracy}`` of a rerun.
+
+    Returns:
+        dict: ``n``, ``mean_abs`` and ``max_abs`` difference and ``seeds``,
+        over the seeds of both runs.
+
+    Raises:
+        ValueError: If no seed is common.
+    """
+    seeds = common_seeds(run_a, run_b, 1)
+    diffs = [abs(run_a[s] - run_b[s]) for s in seeds]
+    return dict(n=len(seeds), mean_abs=sum(diffs) / len(diffs),
+                max_abs=max(diffs), seeds=seeds)
+
+
+def is_gain(ci):
+    """True only if the interval ``(low, high)`` lies above 0."""
+    return ci[0] > 0
+
+
+def result_files(paths):
+    """``result.json`` paths: files as given, folders' ``*/result.json``."""
+    files = []
+    for path in paths:
+        if osp.isdir(path):
+            files += sorted(glob.glob(osp.join(path, '*', 'result.json')))
+        else:
+            files.append(path)
+    return files
+
+
+def load_runs(paths):
+    """Read ``result.json`` files of seeded runs.
+
+    Args:
+        paths (list[str]): Files or work folders (see :func:`result_files`);
+            runs not named ``<method>_seed<N>`` (teachers) are skipped.
+
+    Returns:
+        dict: ``{method: {seed: result}}``.
+
+    Raises:
+        ValueError: If a method has the same seed twice.
+    """
+    runs = {}
+    for path in result_files(paths):
+        found = RUN_NAME.match(osp.basename(osp.dirname(osp.abspath(path))))
+        if found is None:
+            continue
+        with open(path) as file:
+            result = json.load(file)
+        seed = result.get('seed')
+        seed = int(found['seed']) if seed is None else seed
+        method = runs.setdefault(found['method'], {})
+        if seed in method:
+            raise ValueError(f'{path}: seed {seed} of {found["method"]} '
+                             'given twice')
+        method[seed] = result
+    return runs
+
+
+def top1(runs):
+    """``{seed: top-1}`` of ``{seed: result}``."""
+    return {seed: result['top1'] for seed, result in runs.items()}
+
+
+def teacher_top1(runs, default=None):
+    """Mean ``teacher_top1`` of a method's runs, else ``default``."""
+    values = [r['teacher_top1'] for r in runs.values()
+              if r.get('teacher_top1') is not None]
+    return sum(values) / len(values) if values else default
+
+
+def method_row(name, runs, baseline, teacher=None, rerun=None):
+    """Statistics of one method against the baseline.
+
+    Args:
+        name (str): Method name.
+        runs (dict): ``{seed: top-1}`` of the method.
+        baseline (dict): ``{seed: top-1}`` without distillation.
+        teacher (float, optional): Teacher top-1 (no ratio without it).
+        rerun (dict, optional): ``{seed: top-1}`` of a rerun of the method.
+
+    Returns:
+        dict: ``method``, ``n``, ``mean``, ``std``, ``paired``
+        (PairedDifference or None), ``paired_error``, ``ratio``,
+        ``ratio_reason``, ``gain`` and ``rerun`` (or None each).
+    """
+    mean, std = mean_std(runs.values())
+    row = dict(method=name, n=len(runs), mean=mean, std=std, paired=None,
+               paired_error=None, ratio=None, ratio_reason=None, gain=None,
+               teacher=teacher, rerun=None)
+    if name != BASELINE:
+        try:
+            row['paired'] = paired_difference(baseline, runs)
+            row['gain'] = is_gain(row['paired'].ci)
+        except ValueError as error:
+            row['paired_error'] = str(error)
+        seeds = sorted(set(baseline) & set(runs))
+        if teacher is not None and seeds:
+            row['ratio'], row['ratio_reason'] = distillation_ratio(
+                mean_std(runs[s] for s in seeds)[0],
+                mean_std(baseline[s] for s in seeds)[0], teacher)
+    if rerun:
+        try:
+            row['rerun'] = rerun_spread(runs, rerun)
+        except ValueError:
+            pass
+    return row
+
+
+def format_paired(row):
+    """``+4.3 [-0.8, +9.5]`` (points), or why there is none."""
+    paired = row['paired']
+    if paired is None:
+        return '—' if row['method'] == BASELINE else 'n < 2 common seeds'
+    low, high = paired.ci
+    return (f'{100 * paired.mean:+.1f} [{100 * low:+.1f}, '
+            f'{100 * high:+.1f}]')
+
+
+def format_ratio(row):
+    """The ratio with 2 decimals, or why there is none."""
+    if row['ratio'] is not None:
+        return f'{row["ratio"]:.2f}'
+    if row['ratio_reason']:
+        return 'n/a (teacher ≤ baseline)'
+    return '—'
+
+
+def markdown_table(rows):
+    """Markdown table of :func:`method_row` rows."""
+    rerun = any(row['rerun'] for row in rows)
+    head = ('| Method | Seeds | Top-1 % (mean ± std) | Paired diff vs '
+            'no KD, points [95% CI] | Distillation ratio | Gain? |')
+    lines = [head + (' Rerun |Δ| mean / max (points) |' if rerun else ''),
+             '|---|---|---|---|---|---|' + ('---|' if rerun else '')]
+    for row in rows:
+        gain = {True: 'yes', False: 'no', None: '—'}[row['gain']]
+        name = 'no KD (student)' if row['method'] == BASELINE else \
+            row['method']
+        line = (f'| {name} | {row["n"]} | {100 * row["mean"]:.1f} ± '
+                f'{100 * row["std"]:.1f} | {format_paired(row)} | '
+                f'{format_ratio(row)} | {gain} |')
+        if rerun:
+            spread = row['rerun']
+            line += (f' {100 * spread["mean_abs"]:.1f} / '
+                     f'{100 * spread["max_abs"]:.1f} (n={spread["n"]}) |'
+                     if spread else ' — |')
+        lines.append(line)
+    return '\n'.join(lines) + '\n'
+
+
+def table(paths, methods=None, teacher=None, rerun_paths=None):
+    """Markdown table of the runs in ``paths`` (see :func:`load_runs`).
+
+    Args:
+        paths (list[str]): ``result.json`` files or work folders.
+        methods (list[str], optional): Methods in this order (default: all
+            found, sorted).
+        teacher (float, optional): Teacher top-1 for methods whose runs
+            logged none.
+        rerun_paths (list[str], optional): A rerun of the same seeds.
+
+    Returns:
+        str: The table.
+    """
+    runs = load_runs(paths)
+    if BASELINE not in runs:
+        raise ValueError(f'no {BASELINE}_seed<N>/result.json among '
+                         f'{paths}: the baseline is needed')
+    reruns = load_runs(rerun_paths) if rerun_paths else {}
+    names = methods or sorted(set(runs) - {BASELINE})
+    missing = [name for name in names if name not in runs]
+    if missing:
+        raise ValueError(f'no runs of {missing}; found {sorted(runs)}')
+    baseline = top1(runs[BASELINE])
+    rows = [method_row(name, top1(runs[name]), baseline,
+                       teacher_top1(runs[name], teacher),
+                       top1(reruns.get(name, {})))
+            for name in [BASELINE] + names]
+    return markdown_table(rows)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Paired statistics of benchmark runs against the '
+        'student without distillation (Markdown table)')
+    parser.add_argument('results', nargs='+',
+                        help='result.json files or work folders')
+    parser.add_argument('--methods', nargs='+',
+                        help='methods in this order (default: all found)')
+    parser.add_argument('--teacher-top1', type=float,
+                        help='teacher top-1 (fraction) for runs that '
+                        'logged none')
+    parser.add_argument('--rerun', nargs='+',
+                        help='result.json files or folders of a rerun of '
+                        'the same seeds')
+    parser.add_argument('--out', help='also write the table here')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        text = table(args.results, args.methods, args.teacher_top1,
+                     args.rerun)
+    except ValueError as error:
+        sys.exit(f'error: {error}')
+    print(text, end='')
+    if args.out:
+        with open(args.out, 'w') as file:
+            file.write(text)
+
+
+if __name__ == '__main__':
+    main()

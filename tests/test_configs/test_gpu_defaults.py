@@ -23,7 +23,7 @@ KINETICS = [c for c in CONFIGS if 'kinetics400' in c]
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 #: classes of each dataset, by the data root of its configs
 NUM_CLASSES = {'kinetics400': 400, 'avletters': 26, 'motions': 8,
-               'msr_action3d': 20}
+               'motion_fast': 8, 'msr_action3d': 20}
 MSR = osp.join(SHARED_DATA, 'msr_action3d')
 XMT_SKELETON = ('configs/distill/cross_modal/'
                 'xmt-skeleton_posec3d-tiny_stgcn-tiny-2d_msr-action3d.py')

@@ -11,6 +11,14 @@ apart. A frame at a *known* time still carries a hint: the first frame of
 ``move_left`` lies right of its centre on average, and a first ``grow``
 frame is small.
 
+With ``--task fast`` a clip instead shows a shape moving fast in one of
+eight directions (left, up_left, ...; the label), 2.5 to 5 pixels a frame on
+a 32-pixel frame, wrapping around its edges. Between consecutive frames the
+direction is plain; between frames 4 apart the shape moves 10 to 20 pixels,
+and above 16 (speeds over 4) the shorter way round the frame is the
+opposite direction: a model that sees every 4th frame is fooled in part of
+the clips, one that sees every frame is not.
+
 Coordinates are image coordinates (x to the right, y *down*): an angle that
 increases turns clockwise on screen.
 
@@ -20,7 +28,10 @@ Example::
 
 writes ``videos/<class>_<idx>.mp4``, ``train_list.txt`` / ``val_list.txt``
 (MMAction2 ``VideoDataset`` lists, paths relative to the output directory),
-``label_map.txt`` and ``meta.json``.
+``label_map.txt`` and ``meta.json``; the demo's data::
+
+    python tools/data/make_motion_dataset.py --task fast \
+        --out-dir data/motion_fast --size 32 --num-train 30 --num-val 24
 """
 import argparse
 import json
@@ -35,7 +46,13 @@ CLASSES = ('move_left', 'move_right', 'move_up', 'move_down',
            'rotate_clockwise', 'rotate_counterclockwise', 'grow', 'shrink')
 DIRECTIONS = dict(move_left=(-1, 0), move_right=(1, 0), move_up=(0, -1),
                   move_down=(0, 1))
+FAST_DIRECTIONS = dict(left=(-1, 0), up_left=(-1, -1), up=(0, -1),
+                       up_right=(1, -1), right=(1, 0), down_right=(1, 1),
+                       down=(0, 1), down_left=(-1, 1))
+FAST_CLASSES = tuple(f'fast_{name}' for name in FAST_DIRECTIONS)
+TASKS = dict(motions=CLASSES, fast=FAST_CLASSES)
 FPS = 25
+FAST_SPEED = (0.078, 0.156)  # pixels a frame per pixel of frame size
 
 
 def _draw(frame, shape, centre, radius, colour):
@@ -81,9 +98,30 @@ def _trajectory(label, rng, frames, size):
         ::-1]
 
 
+def _fast_trajectory(label, rng, frames, size):
+    """Centres (not yet wrapped) and radii for a fast move."""
+    radius = rng.uniform(0.08, 0.13) * size
+    direction = np.array(FAST_DIRECTIONS[label[len('fast_'):]], np.float64)
+    step = direction * rng.uniform(*FAST_SPEED) * size  # per axis
+    centres = rng.uniform(0, size, size=2) + np.arange(frames)[:, None] * step
+    return centres, np.full(frames, radius)
+
+
 def render_clip(label, rng, frames=16, size=64):
-    """Render one clip as a ``(frames, size, size, 3)`` uint8 BGR array."""
-    centres, radii = _trajectory(label, rng, frames, size)
+    """Render one clip as a ``(frames, size, size, 3)`` uint8 BGR array.
+
+    Args:
+        label (str): A class of :data:`CLASSES` or :data:`FAST_CLASSES`.
+        rng (numpy.random.Generator): Source of randomness.
+        frames (int): Frames. Defaults to 16.
+        size (int): Width and height in pixels. Defaults to 64.
+
+    Returns:
+        numpy.ndarray: The clip.
+    """
+    wrap = label in FAST_CLASSES
+    trajectory = _fast_trajectory if wrap else _trajectory
+    centres, radii = trajectory(label, rng, frames, size)
     shape = rng.choice(['circle', 'square', 'triangle'])
     background = rng.uniform(10, 90)
     colour = tuple(float(c) for c in rng.uniform(140, 255, size=3))
@@ -91,7 +129,13 @@ def render_clip(label, rng, frames=16, size=64):
     clip = np.empty((frames, size, size, 3), np.uint8)
     for t in range(frames):
         frame = np.full((size, size, 3), background, np.float32)
-        _draw(frame, shape, centres[t], radii[t], colour)
+        if wrap:  # on a torus: draw every copy that overlaps the frame
+            x, y = centres[t] % size
+            for dx in (-size, 0, size):
+                for dy in (-size, 0, size):
+                    _draw(frame, shape, (x + dx, y + dy), radii[t], colour)
+        else:
+            _draw(frame, shape, centres[t], radii[t], colour)
         clip[t] = np.clip(frame + noise[t], 0, 255).astype(np.uint8)
     return clip
 
@@ -111,7 +155,8 @@ def _generate(tmp_dir, meta):
     rng = np.random.default_rng(meta['seed'])
     os.makedirs(osp.join(tmp_dir, 'videos'))
     lists = dict(train=[], val=[])
-    for label, name in enumerate(CLASSES):
+    classes = meta['classes']
+    for label, name in enumerate(classes):
         for idx in range(meta['num_train'] + meta['num_val']):
             split = 'train' if idx < meta['num_train'] else 'val'
             rel = f'videos/{name}_{idx:04d}.mp4'
@@ -123,13 +168,13 @@ def _generate(tmp_dir, meta):
         with open(osp.join(tmp_dir, f'{split}_list.txt'), 'w') as f:
             f.writelines(lines)
     with open(osp.join(tmp_dir, 'label_map.txt'), 'w') as f:
-        f.write('\n'.join(CLASSES) + '\n')
+        f.write('\n'.join(classes) + '\n')
     with open(osp.join(tmp_dir, 'meta.json'), 'w') as f:
         json.dump(meta, f, indent=2)
 
 
 def make_motion_dataset(out_dir, num_train=40, num_val=12, frames=16,
-                        size=64, seed=0, force=False):
+                        size=64, seed=0, force=False, task='motions'):
     """Generate the dataset in ``out_dir`` (or keep an identical one).
 
     Args:
@@ -140,12 +185,19 @@ def make_motion_dataset(out_dir, num_train=40, num_val=12, frames=16,
         size (int): Frame width and height in pixels. Defaults to 64.
         seed (int): Random seed. Defaults to 0.
         force (bool): Replace an existing, different ``out_dir``.
+        task (str): ``'motions'`` (8 motions over the whole clip) or
+            ``'fast'`` (8 directions of a fast, wrapping move). Defaults to
+            ``'motions'``.
 
     Returns:
         dict: The dataset's meta (parameters and classes).
     """
+    if task not in TASKS:
+        raise ValueError(f'unknown task {task!r}; choose from {list(TASKS)}')
     meta = dict(num_train=num_train, num_val=num_val, frames=frames,
-                size=size, seed=seed, classes=list(CLASSES))
+                size=size, seed=seed, classes=list(TASKS[task]))
+    if task != 'motions':  # keep the meta (and so datasets) of the default
+        meta['task'] = task
     meta_file = osp.join(out_dir, 'meta.json')
     if osp.exists(out_dir) and not force:
         existing = None
@@ -168,13 +220,15 @@ def make_motion_dataset(out_dir, num_train=40, num_val=12, frames=16,
         os.rename(tmp_dir, out_dir)
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)
-    print(f'{out_dir}: {len(CLASSES)} classes, {num_train} train and '
+    print(f'{out_dir}: {len(TASKS[task])} classes, {num_train} train and '
           f'{num_val} val clips each')
     return meta
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--task', default='motions',
+                        choices=list(TASKS))
     parser.add_argument('--out-dir', default='data/motions')
     parser.add_argument('--num-train', type=int, default=40)
     parser.add_argument('--num-val', type=int, default=12)
@@ -190,7 +244,8 @@ def main(argv=None):
     args = parse_args(argv)
     try:
         make_motion_dataset(args.out_dir, args.num_train, args.num_val,
-                            args.frames, args.size, args.seed, args.force)
+                            args.frames, args.size, args.seed, args.force,
+                            args.task)
     except FileExistsError as error:
         raise SystemExit(str(error))
 

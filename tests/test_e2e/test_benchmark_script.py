@@ -1,7 +1,9 @@
 """tools/analysis/run_benchmark.sh end to end, shortened (1 epoch, one
 seed, two methods): every stage runs through the real entry points on the
 AVLetters videos, the report is written, and a second call skips every
-finished stage."""
+finished stage. In between, an offline method (``kd-kl-stored``) is added
+on 16 of the clips (to keep it cheap): the script precomputes the
+teacher's outputs into the work dir's store once and trains from it."""
 import json
 import os
 import os.path as osp
@@ -10,8 +12,8 @@ import subprocess
 from conftest import REPO
 
 
-def run_benchmark(work, publish, avletters):
-    env = dict(EPOCHS='1', SEEDS='0', METHODS='kd-kl fewer-frames',
+def run_benchmark(work, publish, avletters, methods='kd-kl fewer-frames'):
+    env = dict(EPOCHS='1', SEEDS='0', METHODS=methods,
                DATA_ROOT=avletters, PUBLISH_DIR=str(publish),
                METAFILE=str(publish / 'metafile.yml'))
     return subprocess.run(
@@ -40,7 +42,33 @@ def test_benchmark_script_runs_every_stage_and_resumes(tmp_path, avletters):
     assert 'Top 1 Accuracy without KD' in (publish / 'metafile.yml').read_text()
     for plot in ('accuracy.png', 'training_curves.png'):
         assert (publish / plot).read_bytes()[:4] == b'\x89PNG'
-    second = run_benchmark(work, publish, avletters)
+
+    # the offline method, on 16 training and 8 validation clips
+    few = tmp_path / 'few_clips'
+    few.mkdir()
+    os.symlink(osp.join(avletters, 'videos'), few / 'videos')
+    for name, count in (('train_list.txt', 16), ('val_list.txt', 8)):
+        with open(osp.join(avletters, name)) as file:
+            (few / name).write_text(''.join(file.readlines()[:count]))
+    methods = 'kd-kl fewer-frames kd-kl-stored'
+    offline = run_benchmark(work, publish, str(few), methods)
+    assert offline.returncode == 0, \
+        offline.stdout[-3000:] + offline.stderr[-3000:]
+    assert offline.stdout.count('[train]') == 1  # kd-kl-stored_seed0 only
+    assert offline.stdout.count('[precompute]') == 1
+    store = work / 'teacher_store' / 'kd-kl-stored'
+    assert (work / 'teacher_store' / 'kd-kl-stored.done').is_file()
+    assert list(store.glob('*/*.shard'))  # <fingerprint>/: shards, json
+    assert list(store.glob('*/teacher.json'))
+    stored = json.loads(
+        (work / 'kd-kl-stored_seed0' / 'result.json').read_text())
+    assert 0 <= stored['top1'] <= 1
+    assert stored['teacher_top1'] is None  # plain val loop: no teacher
+    assert 'distill.loss_kl' in stored['curves']
+    assert '| kd-kl-stored |' in (publish / 'results.md').read_text()
+
+    second = run_benchmark(work, publish, str(few), methods)
     assert second.returncode == 0, second.stdout[-3000:]
-    assert second.stdout.count('[done]') == len(runs)
+    assert second.stdout.count('[done]') == len(runs) + 2  # + store, run
     assert '[train]' not in second.stdout and '[test]' not in second.stdout
+    assert '[precompute]' not in second.stdout

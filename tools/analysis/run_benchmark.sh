@@ -9,6 +9,9 @@
 #   2. teacher: the members' ensemble (one checkpoint), tested on 8 and 16 frames
 #   3. students without distillation, seeds $SEEDS
 #   4. one distilled student per method in $METHODS and seed in $SEEDS
+#      (a method named *-stored trains offline: before its first training,
+#      tools/precompute_teacher_outputs.py stores the teacher's outputs for
+#      its fixed views once, in $WORK/teacher_store/METHOD)
 #   5. report: results table (Markdown + JSON), plots (PNG), model costs
 # Data: ../shared/data/avletters (set DATA_ROOT for another copy).
 # EPOCHS overrides the configs' 30 training epochs (e.g. EPOCHS=1 to try the
@@ -104,6 +107,37 @@ test_model teacher_8frames "$TEACHER_CFG" "$TEACHER_CKPT"
 test_model teacher_16frames "$TEACHER_CFG" "$TEACHER_CKPT" \
     test_dataloader.dataset.pipeline.1.twice_sample=True
 
+# store_options METHOD CONFIG: the --cfg-options of an offline (*-stored)
+# method that put its teacher-output store in $WORK/teacher_store/METHOD
+# (model.store_root and the store_root of its LoadTeacherOutputs transform)
+store_options() {
+    local store=$WORK/teacher_store/$1
+    local index
+    index=$(python -c "import sys; from mmengine.config import Config
+pipeline = Config.fromfile(sys.argv[1]).train_dataloader.dataset.pipeline
+print([t['type'] for t in pipeline].index('LoadTeacherOutputs'))" "$2")
+    echo "model.store_root=$store train_dataloader.dataset.pipeline.$index.store_root=$store"
+}
+
+# precompute METHOD CONFIG: fill the store of an offline method once (the
+# tool resumes an interrupted run; a marker says it finished)
+precompute() {
+    local store=$WORK/teacher_store/$1 start=$SECONDS
+    if [ -f "$store.done" ]; then echo "[done] teacher outputs of $1"; return; fi
+    echo "[precompute] teacher outputs of $1 ($(date +%T))"
+    mkdir -p "$WORK/teacher_store"
+    python tools/precompute_teacher_outputs.py "$2" --cfg-options \
+        model.teacher_ckpt="$TEACHER_CKPT" $(store_options "$1" "$2") $DATA \
+        > "$store.log" 2>&1 || { tail -n 30 "$store.log"; exit 1; }
+    echo "$(( SECONDS - start )) s" > "$store.done"
+}
+
+for method in $METHODS; do  # before stage 3 starts trainings alongside
+    case $method in
+        *-stored) precompute "$method" "$(ls "$CFG"/"$method"_*.py)" ;;
+    esac
+done
+
 echo "== 3/5 students without distillation (seeds $SEEDS)"
 for seed in $SEEDS; do
     spawn train "student_seed$seed" "$STUDENT_CFG" "$seed"
@@ -115,7 +149,10 @@ for seed in $SEEDS; do  # seed by seed: a partial run has whole seeds
         config=$(ls "$CFG"/"$method"_*.py)
         ckpt_key=model.teacher_ckpt  # SingleTeacherDistill
         grep -q MultiTeacherDistill "$config" && ckpt_key=model.teachers.teacher.ckpt
-        spawn train "${method}_seed$seed" "$config" "$seed" "$ckpt_key=$TEACHER_CKPT"
+        extra=()
+        case $method in *-stored) extra=($(store_options "$method" "$config")) ;; esac
+        spawn train "${method}_seed$seed" "$config" "$seed" "$ckpt_key=$TEACHER_CKPT" \
+            "${extra[@]}"
     done
 done
 drain

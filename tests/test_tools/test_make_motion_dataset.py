@@ -120,3 +120,53 @@ def test_force_regenerates(tmp_path):
     tool.make_motion_dataset(root, seed=3, force=True, **SMALL)
     assert tool.json.load(open(osp.join(root, 'meta.json')))['seed'] == 3
     assert not [p for p in os.listdir(tmp_path) if '.tmp-' in p]
+
+
+def test_fast_task_lists_and_meta(tmp_path):
+    root = str(tmp_path / 'fast')
+    meta = tool.make_motion_dataset(root, task='fast', **SMALL)
+    assert meta['task'] == 'fast' and meta['classes'] == list(
+        tool.FAST_CLASSES)
+    train = read_list(root, 'train')
+    assert len(train) == 2 * len(tool.FAST_CLASSES)
+    with open(osp.join(root, 'label_map.txt')) as f:
+        assert tuple(f.read().split()) == tool.FAST_CLASSES
+    assert decode(root, train[0][0]).shape == (8, 32, 32, 3)
+    with pytest.raises(ValueError, match='unknown task'):
+        tool.make_motion_dataset(str(tmp_path / 'x'), task='nope', **SMALL)
+
+
+def test_fast_moves_are_plain_frame_to_frame_and_aliased_4_apart():
+    """Consecutive frames show the direction (the shorter way round the
+    32-pixel frame); frames 4 apart show the opposite one when the speed is
+    over 4 pixels a frame."""
+    size, seen, fooled = 32, 0, 0
+    rng = np.random.default_rng(0)
+    for i in range(200):
+        label = tool.FAST_CLASSES[i % 8]
+        direction = np.array(tool.FAST_DIRECTIONS[label[len('fast_'):]])
+        centres, _ = tool._fast_trajectory(label, rng, 16, size)
+        step = centres[1] - centres[0]
+        assert np.array_equal(np.sign(np.round(step, 6)), direction)
+        assert 2.4 < np.abs(step).max() < 5.1
+
+        def apparent(a, b):
+            return (centres[b] - centres[a] + size / 2) % size - size / 2
+
+        for t in range(15):
+            assert np.array_equal(
+                np.sign(np.round(apparent(t, t + 1), 6)), direction)
+        seen += 1
+        fooled += not np.array_equal(
+            np.sign(np.round(apparent(0, 4), 6)), direction)
+    assert 0.3 < fooled / seen < 0.5
+
+
+def test_fast_clip_wraps_around_the_frame():
+    rng = np.random.default_rng(2)
+    clip = tool.render_clip('fast_right', rng, 16, 32)
+    assert clip.shape == (16, 32, 32, 3)
+    grey = clip.astype(np.float32).mean(-1)
+    # the shape stays whole: the same bright area in every frame
+    areas = [(f > np.median(f) + 40).sum() for f in grey]
+    assert max(areas) < 1.5 * min(areas)

@@ -12,7 +12,10 @@ SEEDS=${SEEDS:-0 1 2}
 summaries=()
 for seed in $SEEDS; do
     echo "==== seed $seed"
+    start=$SECONDS
     SEED=$seed WORK_DIR="$WORK_DIR/seed$seed" bash tools/run_demo.sh
+    echo "==== seed $seed took $((SECONDS - start)) s (load average:" \
+        "$(cut -d' ' -f1-3 /proc/loadavg))"
     summaries+=("$WORK_DIR/seed$seed/summary.json")
 done
 echo "==== per seed"

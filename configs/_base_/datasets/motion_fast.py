@@ -3,7 +3,7 @@
 # around the edges; 32x32 mp4, 16 frames). Every frame is sampled (16
 # segments, as the demo's teacher sees them); the student's config takes
 # every 4th of them. No flip: it would swap `left` and `right`.
-dataset_type = 'CheckedVideoDataset'  # VideoDataset + clear errors
+_base_ = ['./motions.py']
 data_root = 'data/motion_fast'
 num_segments = 16
 crop_size = 28
@@ -30,29 +30,13 @@ val_pipeline = [
 test_pipeline = val_pipeline
 
 train_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
-        type=dataset_type,
         ann_file=f'{data_root}/train_list.txt',
         data_prefix=dict(video=data_root),
-        num_classes=8,
         pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type=dataset_type,
         ann_file=f'{data_root}/val_list.txt',
         data_prefix=dict(video=data_root),
-        num_classes=8,
-        pipeline=val_pipeline,
-        test_mode=True))
+        pipeline=val_pipeline))
 test_dataloader = val_dataloader
-
-val_evaluator = dict(type='AccMetric')
-test_evaluator = val_evaluator

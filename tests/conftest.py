@@ -57,6 +57,26 @@ def mim(*args):
     return result.stdout + result.stderr
 
 
+RANDOM_RECOGNIZER_CKPT = '''
+import sys, torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+import mmrazor_video_kd
+from mmaction.registry import MODELS
+init_default_scope('mmaction')
+torch.manual_seed(0)
+cfg = Config.fromfile(sys.argv[1])
+torch.save({'state_dict': MODELS.build(cfg.model).state_dict()}, sys.argv[2])
+'''
+
+
+def save_random_recognizer(config, path):
+    """Save the recognizer of ``config`` (seed 0, random init) as a
+    checkpoint at ``path``, in a new interpreter."""
+    result = run_python(code=RANDOM_RECOGNIZER_CKPT, args=[config, path])
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
 #: ``--cfg-options`` for a short real run: 16 training and 8 validation
 #: samples, batches of 8, no workers, no best-checkpoint tracking.
 SHORT_DATA = [

@@ -8,26 +8,14 @@ import os
 import os.path as osp
 
 import pytest
-from conftest import SHORT_DATA, epochs, run_python, run_tool
+from conftest import (SHORT_DATA, epochs, run_python, run_tool,
+                      save_random_recognizer)
 
 CFG = ('configs/distill/logits_kd/'
        'kd-logits-stored_tsm-r50_tsm-mobilenetv2-w0.5_40e_avletters-rgb.py')
 TEACHER = 'configs/recognition/tsm/tsm_r50_1x1x8_40e_avletters-rgb.py'
 STUDENT = ('configs/recognition/tsm/'
            'tsm_mobilenetv2-w0.5_1x1x8_40e_avletters-rgb.py')
-MAKE_CKPT = '''
-import sys, torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
-import mmrazor_video_kd
-from mmaction.registry import MODELS
-init_default_scope('mmaction')
-torch.manual_seed(0)
-model = MODELS.build(Config.fromfile(sys.argv[1]).model)
-torch.save({'state_dict': model.state_dict()}, sys.argv[2])
-'''
-
-
 def zero_keeping_size_and_mtime(path):
     stat = os.stat(path)
     with open(path, 'r+b') as file:
@@ -39,8 +27,7 @@ def zero_keeping_size_and_mtime(path):
 def filled_store(tmp_path_factory, avletters):
     tmp = tmp_path_factory.mktemp('offline')
     ckpt, store = str(tmp / 'teacher.pth'), str(tmp / 'store')
-    result = run_python(code=MAKE_CKPT, args=[TEACHER, ckpt])
-    assert result.returncode == 0, result.stderr[-3000:]
+    save_random_recognizer(TEACHER, ckpt)
     options = [
         f'model.teacher_ckpt={ckpt}', f'model.store_root={store}',
         f'train_dataloader.dataset.pipeline.2.store_root={store}',

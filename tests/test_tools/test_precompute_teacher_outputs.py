@@ -13,7 +13,8 @@ import time
 import numpy as np
 import pytest
 import torch
-from conftest import REPO, free_port, load_script, run_python, run_tool
+from conftest import (REPO, free_port, load_script, run_python, run_tool,
+                      save_random_recognizer)
 from mmengine.dataset import pseudo_collate
 
 from mmrazor_video_kd.utils.teacher_keys import view_key
@@ -22,19 +23,6 @@ TOOL = osp.join(REPO, 'tools', 'precompute_teacher_outputs.py')
 CFG = osp.join(REPO, 'configs/distill/logits_kd/kd-logits-cached_tsm-r50_'
                'tsm-mobilenetv2-w0.5_40e_avletters-rgb.py')
 CLIPS, VIEWS = 4, 2
-
-MAKE_CKPT = '''
-import sys, torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
-import mmrazor_video_kd
-from mmaction.registry import MODELS
-init_default_scope('mmaction')
-torch.manual_seed(0)
-cfg = Config.fromfile(sys.argv[1])
-torch.save({'state_dict': MODELS.build(cfg.model).state_dict()}, sys.argv[2])
-'''
-
 
 def options(ckpt, cache_dir):
     return [
@@ -91,8 +79,7 @@ def setup(tmp_path_factory, avletters):
     ckpt = str(root / 'teacher.pth')
     teacher_cfg = osp.join(REPO, 'configs/recognition/tsm/'
                            'tsm_r50_1x1x8_40e_avletters-rgb.py')
-    result = run_python(MAKE_CKPT, [teacher_cfg, ckpt])
-    assert result.returncode == 0, result.stderr[-3000:]
+    save_random_recognizer(teacher_cfg, ckpt)
     setup = dict(ckpt=ckpt, cache=str(root / 'cache'))
     setup['reference'] = str(root / 'reference')
     setup['log'] = run(setup, setup['reference'])

@@ -88,10 +88,10 @@ class StoredTeacherDistill(VideoDistill):
         self.store_root = store_root
         self.teacher_fingerprint = resolve_fingerprint(store_root,
                                                        teacher_fingerprint)
+        # teacher_record turns a ConfigDict into plain JSON itself
         missing = check_teacher_record(
-            store_root, self.teacher_fingerprint,
-            teacher.to_dict() if hasattr(teacher, 'to_dict') else teacher,
-            teacher_ckpt, required=teacher_fingerprint == AUTO)
+            store_root, self.teacher_fingerprint, teacher, teacher_ckpt,
+            required=teacher_fingerprint == AUTO)
         if missing:
             print_log(
                 f'{missing} is missing: the stored outputs are trusted to be '

@@ -16,11 +16,12 @@ COST = dict(params_m=1.0, gflops=0.1, latency_ms=2.0, input=[1, 8, 3, 48,
                                                               48])
 
 
-def write_run(work, name, top1, seed=None, teacher=None):
+def write_run(work, name, top1, seed=None, teacher=None, threads=1):
     run = work / name
-    run.mkdir(parents=True)
+    run.mkdir(parents=True, exist_ok=True)
     (run / 'result.json').write_text(json.dumps(dict(
         config=STUDENT, seed=seed, top1=top1, teacher_top1=teacher,
+        threads=threads if seed is not None else None,
         curves={'distill.loss_kl': [[1, 2.0], [2, 1.0]]})))
 
 
@@ -57,6 +58,8 @@ def test_rows_carry_paired_interval_and_ratio(work, monkeypatch):
     # diffs -1, -1, +4: mean 0.67, sd 2.89, half width 4.303 * 2.89 / sqrt(3)
     assert '| +0.7 [-6.5, +7.8] | 0.07 |' in trd
     assert any('docs/benchmark_protocol.md' in line for line in lines)
+    assert any('Every training ran with 1 torch thread(s)' in line
+               for line in lines)
     rows = json.loads((work / 'results.json').read_text())['methods']
     assert rows[0]['paired_diff']['n'] == 3
     assert rows[0]['paired_diff']['ci'] == pytest.approx([-.00838, .09504],
@@ -73,3 +76,27 @@ def test_one_seed_reports_without_interval(work, monkeypatch):
     assert '| n < 2 common seeds | 0.50 |' in kd
     rows = json.loads((work / 'results.json').read_text())['methods']
     assert rows[0]['paired_diff'] is None and rows[0]['ci_gain'] is None
+
+
+def test_runs_under_other_thread_counts_are_refused(work, monkeypatch):
+    # a seed rerun under another JOBS setting: its numbers are not the same
+    # experiment, so the table must not mix it with the others
+    write_run(work, 'kd-kl_seed1', .24, 1, .30, threads=2)
+    with pytest.raises(SystemExit) as error:
+        run_report(work, monkeypatch)
+    message = str(error.value)
+    assert 'different thread settings' in message
+    assert '2: kd-kl_seed1' in message and 'student_seed0' in message
+    assert not (work / 'results.md').exists()
+
+
+def test_collect_records_the_thread_count(tmp_path, monkeypatch):
+    run = tmp_path / 'student_seed0'
+    (run / 'vis_data').mkdir(parents=True)
+    (tmp_path / 'student_seed0.log').write_text(
+        'Epoch(val) [30][10/10]    acc/top1: 0.2500  acc/top5: 0.6000\n')
+    monkeypatch.setenv('OMP_NUM_THREADS', '2')
+    report_tool.main(['collect', str(run), '--config', STUDENT,
+                      '--seed', '0'])
+    result = json.loads((run / 'result.json').read_text())
+    assert result['threads'] == 2 and result['top1'] == .25

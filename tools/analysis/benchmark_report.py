@@ -15,6 +15,7 @@ PNG plots in WORK_DIR.
 import argparse
 import glob
 import json
+import os
 import os.path as osp
 import re
 import sys
@@ -25,6 +26,13 @@ from benchmark_stats import (format_paired, format_ratio,  # noqa: E402
 
 METRIC = re.compile(r'(?<![\w.])acc/top1: ([0-9.]+)')
 TEACHER_METRIC = re.compile(r'teacher\.acc/top1: ([0-9.]+)')
+
+# what the ``split`` file of a run_benchmark.sh work dir says was validated
+SPLITS = dict(
+    val='Validated on the 2 validation speakers (156 clips), trained on the '
+    '5 training speakers.',
+    dev='Development split: validated on the development speaker, trained '
+    'on the other 4 training speakers (not the reported split).')
 
 # where results.md is published in the repository; its config links are
 # relative to it
@@ -65,8 +73,10 @@ def collect(args):
     top1 = last_match(METRIC, lines)
     if top1 is None:
         sys.exit(f'{log}: no "acc/top1" line; did the run finish?')
+    threads = os.environ.get('OMP_NUM_THREADS')
     result = dict(config=args.config, seed=args.seed, top1=top1,
                   teacher_top1=last_match(TEACHER_METRIC, lines),
+                  threads=int(threads) if threads else None,
                   curves=training_curves(args.run_dir))
     with open(osp.join(args.run_dir, 'result.json'), 'w') as file:
         json.dump(result, file)
@@ -84,6 +94,39 @@ def load_results(work_dir, prefix, seeds=None):
         if seeds is None or result['seed'] in seeds:
             results[result['seed']] = result
     return results
+
+
+def read_split(work_dir):
+    """``val``, ``dev`` or None: the ``split`` file run_benchmark.sh writes."""
+    path = osp.join(work_dir, 'split')
+    if not osp.isfile(path):
+        return None
+    with open(path) as file:
+        return file.read().strip()
+
+
+def training_threads(work_dir):
+    """The torch thread count (``OMP_NUM_THREADS``) that every training run
+    of WORK_DIR (a ``result.json`` with a seed) was collected under.
+
+    The same seed lands several points apart under another thread count
+    (other arithmetic order), so one table must not mix them: exits naming
+    the runs of each count.
+    """
+    runs = {}
+    for path in sorted(glob.glob(osp.join(work_dir, '*', 'result.json'))):
+        with open(path) as file:
+            result = json.load(file)
+        if result.get('seed') is not None:
+            runs.setdefault(result.get('threads'), []).append(
+                osp.basename(osp.dirname(path)))
+    if len(runs) > 1:
+        sys.exit(f'{work_dir}: training runs under different thread '
+                 'settings (OMP_NUM_THREADS), which changes their results: ' +
+                 '; '.join(f'{threads}: {", ".join(names)}'
+                           for threads, names in runs.items()) +
+                 '. Rerun them with one JOBS setting (remove their folders).')
+    return next(iter(runs), None)
 
 
 def mean_std(values):
@@ -235,6 +278,8 @@ def report(args):
     if not baseline_runs:
         sys.exit(f'{work}: no student_seed*/result.json yet')
     baseline = mean_std([r['top1'] for r in baseline_runs.values()])
+    threads = training_threads(work)
+    split = SPLITS.get(read_split(work))
     teacher = {}
     for frames in (8, 16):
         with open(osp.join(work, f'teacher_{frames}frames',
@@ -293,13 +338,16 @@ def report(args):
     lines.append('Paired diff: mean of (with KD - w/o KD) over the seeds of '
                  'both, points, 95% t interval; distillation ratio: (with '
                  'KD - w/o KD) / (teacher - w/o KD); see '
-                 'docs/benchmark_protocol.md.')
+                 'docs/benchmark_protocol.md. Every training ran with '
+                 f'{threads or "unrecorded"} torch thread(s) '
+                 '(OMP_NUM_THREADS).' + (f' {split}' if split else ''))
     table = '\n'.join(lines) + '\n'
     print(table)
     with open(osp.join(work, 'results.md'), 'w') as file:
         file.write(table)
     with open(osp.join(work, 'results.json'), 'w') as file:
         json.dump(dict(baseline=baseline, teacher=teacher, costs=costs,
+                       threads=threads, split=read_split(work),
                        methods=rows), file, indent=2)
     plot_accuracy(rows, baseline, osp.join(work, 'accuracy.png'))
     write_metafile(rows, baseline, student, osp.join(work, 'metafile.yml'))

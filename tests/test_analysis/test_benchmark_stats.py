@@ -185,3 +185,21 @@ def test_cli(work, tmp_path):
     result = run_python(args=['tools/analysis/benchmark_stats.py',
                               str(tmp_path / 'nothing')])
     assert result.returncode == 1 and 'baseline is needed' in result.stderr
+
+
+def test_table_against_another_baseline(work, tmp_path):
+    # an offline variant against its online method: trd (21, 23) against
+    # kd-kl (25, 24) on seeds 0, 1; diffs -4, -1: mean -2.5, sd 2.121,
+    # half width 12.706 * 2.121 / sqrt(2) = 19.06
+    lines = stats.table([str(work)], methods=['trd'],
+                        baseline='kd-kl').splitlines()
+    assert 'Paired diff vs kd-kl, points [95% CI]' in lines[0]
+    assert lines[2] == '| kd-kl (baseline) | 3 | 25.3 ± 1.5 | — | — | — |'
+    # no distillation ratio against a distilled baseline
+    assert lines[3] == ('| trd | 2 | 22.0 ± 1.4 | -2.5 [-21.6, +16.6] | '
+                        '— | no |')
+    result = run_python(args=['tools/analysis/benchmark_stats.py',
+                              str(work), '--baseline', 'kd-kl'])
+    assert result.returncode == 0, result.stderr
+    assert '| no KD (student) | 3 |' in result.stdout  # a method now
+    assert '| kd-kl (baseline) |' in result.stdout

@@ -240,7 +240,8 @@ def teacher_top1(runs, default=None):
     return sum(values) / len(values) if values else default
 
 
-def method_row(name, runs, baseline, teacher=None, rerun=None):
+def method_row(name, runs, baseline, teacher=None, rerun=None,
+               baseline_name=BASELINE):
     """Statistics of one method against the baseline.
 
     Args:
@@ -249,24 +250,28 @@ def method_row(name, runs, baseline, teacher=None, rerun=None):
         baseline (dict): ``{seed: top-1}`` without distillation.
         teacher (float, optional): Teacher top-1 (no ratio without it).
         rerun (dict, optional): ``{seed: top-1}`` of a rerun of the method.
+        baseline_name (str): The baseline's run name; its own row has no
+            paired difference.
 
     Returns:
-        dict: ``method``, ``n``, ``mean``, ``std``, ``paired``
+        dict: ``method``, ``is_baseline``, ``n``, ``mean``, ``std``,
+        ``paired``
         (PairedDifference or None), ``paired_error``, ``ratio``,
         ``ratio_reason``, ``gain`` and ``rerun`` (or None each).
     """
     mean, std = mean_std(runs.values())
-    row = dict(method=name, n=len(runs), mean=mean, std=std, paired=None,
+    row = dict(method=name, is_baseline=name == baseline_name, n=len(runs),
+               mean=mean, std=std, paired=None,
                paired_error=None, ratio=None, ratio_reason=None, gain=None,
                teacher=teacher, rerun=None)
-    if name != BASELINE:
+    if not row['is_baseline']:
         try:
             row['paired'] = paired_difference(baseline, runs)
             row['gain'] = is_gain(row['paired'].ci)
         except ValueError as error:
             row['paired_error'] = str(error)
         seeds = sorted(set(baseline) & set(runs))
-        if teacher is not None and seeds:
+        if teacher is not None and seeds and baseline_name == BASELINE:
             row['ratio'], row['ratio_reason'] = distillation_ratio(
                 mean_std(runs[s] for s in seeds)[0],
                 mean_std(baseline[s] for s in seeds)[0], teacher)
@@ -282,7 +287,7 @@ def format_paired(row):
     """``+4.3 [-0.8, +9.5]`` (points), or why there is none."""
     paired = row['paired']
     if paired is None:
-        return '—' if row['method'] == BASELINE else 'n < 2 common seeds'
+        return '—' if row.get('is_baseline') else 'n < 2 common seeds'
     low, high = paired.ci
     return (f'{100 * paired.mean:+.1f} [{100 * low:+.1f}, '
             f'{100 * high:+.1f}]')
@@ -297,17 +302,24 @@ def format_ratio(row):
     return '—'
 
 
+def baseline_label(name):
+    """``no KD (student)`` for the student, else ``NAME (baseline)``."""
+    return 'no KD (student)' if name == BASELINE else f'{name} (baseline)'
+
+
 def markdown_table(rows):
-    """Markdown table of :func:`method_row` rows."""
+    """Markdown table of :func:`method_row` rows (the baseline's first)."""
     rerun = any(row['rerun'] for row in rows)
+    label = baseline_label(rows[0]['method']).split(' (')[0]
     head = ('| Method | Seeds | Top-1 % (mean ± std) | Paired diff vs '
-            'no KD, points [95% CI] | Distillation ratio | Gain? |')
+            f'{label}, points [95% CI] | Distillation ratio | Gain? |')
     lines = [head + (' Rerun |Δ| mean / max (points) |' if rerun else ''),
              '|---|---|---|---|---|---|' + ('---|' if rerun else '')]
     for row in rows:
         gain = {True: 'yes', False: 'no', None: '—'}[row['gain']]
-        name = 'no KD (student)' if row['method'] == BASELINE else \
-            row['method']
+        name = row['method']
+        if row['is_baseline'] or name == BASELINE:
+            name = baseline_label(name)
         line = (f'| {name} | {row["n"]} | {100 * row["mean"]:.1f} ± '
                 f'{100 * row["std"]:.1f} | {format_paired(row)} | '
                 f'{format_ratio(row)} | {gain} |')
@@ -320,7 +332,8 @@ def markdown_table(rows):
     return '\n'.join(lines) + '\n'
 
 
-def table(paths, methods=None, teacher=None, rerun_paths=None):
+def table(paths, methods=None, teacher=None, rerun_paths=None,
+          baseline=BASELINE):
     """Markdown table of the runs in ``paths`` (see :func:`load_runs`).
 
     Args:
@@ -330,24 +343,27 @@ def table(paths, methods=None, teacher=None, rerun_paths=None):
         teacher (float, optional): Teacher top-1 for methods whose runs
             logged none.
         rerun_paths (list[str], optional): A rerun of the same seeds.
+        baseline (str): Run name the methods are compared with (default
+            ``student``, no distillation; e.g. an online method to compare
+            its offline variant with).
 
     Returns:
         str: The table.
     """
     runs = load_runs(paths)
-    if BASELINE not in runs:
-        raise ValueError(f'no {BASELINE}_seed<N>/result.json among '
+    if baseline not in runs:
+        raise ValueError(f'no {baseline}_seed<N>/result.json among '
                          f'{paths}: the baseline is needed')
     reruns = load_runs(rerun_paths) if rerun_paths else {}
-    names = methods or sorted(set(runs) - {BASELINE})
+    names = [name for name in methods or sorted(runs) if name != baseline]
     missing = [name for name in names if name not in runs]
     if missing:
         raise ValueError(f'no runs of {missing}; found {sorted(runs)}')
-    baseline = top1(runs[BASELINE])
-    rows = [method_row(name, top1(runs[name]), baseline,
+    reference = top1(runs[baseline])
+    rows = [method_row(name, top1(runs[name]), reference,
                        teacher_top1(runs[name], teacher),
-                       top1(reruns.get(name, {})))
-            for name in [BASELINE] + names]
+                       top1(reruns.get(name, {})), baseline)
+            for name in [baseline] + names]
     return markdown_table(rows)
 
 
@@ -365,6 +381,9 @@ def parse_args(argv=None):
     parser.add_argument('--rerun', nargs='+',
                         help='result.json files or folders of a rerun of '
                         'the same seeds')
+    parser.add_argument('--baseline', default=BASELINE,
+                        help='run name to compare with (default: student, '
+                        'no distillation)')
     parser.add_argument('--out', help='also write the table here')
     return parser.parse_args(argv)
 
@@ -373,7 +392,7 @@ def main(argv=None):
     args = parse_args(argv)
     try:
         text = table(args.results, args.methods, args.teacher_top1,
-                     args.rerun)
+                     args.rerun, args.baseline)
     except ValueError as error:
         sys.exit(f'error: {error}')
     print(text, end='')

@@ -1,0 +1,154 @@
+"""tools/analysis/benchmark_candidates.py: the development-split candidates
+of the AVLetters benchmark (every option names a key of its config, every
+method gets the student's tuning budget) and the choice among them."""
+import glob
+import json
+
+import pytest
+from conftest import REPO, load_script, run_python
+from mmengine.config import Config
+
+tool = load_script('tools/analysis/benchmark_candidates.py')
+BENCH = f'{REPO}/configs/benchmark/avletters'
+
+
+@pytest.fixture(scope='module')
+def candidates():
+    return tool.load_candidates(f'{BENCH}/dev_candidates.py')
+
+
+def config_path(kind):
+    if kind == 'student':
+        name = 'tsm_mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py'
+    else:
+        name = f'{kind}_ensemble3-*.py'
+    path, = glob.glob(f'{BENCH}/{name}')
+    return path
+
+
+def test_each_method_gets_the_students_budget(candidates):
+    budget = len(candidates['student'])
+    assert budget >= 4
+    for kind, own in candidates.items():
+        assert len(own) == budget, kind
+        # the first candidate is the config as it is
+        assert not next(iter(own.values())), kind
+
+
+def lookup(cfg, key):
+    node = cfg
+    for part in key.split('.'):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
+def test_every_option_names_an_existing_number(candidates):
+    """Each option of each candidate (a method's on every recipe) replaces
+    a number that is in its config: no typo adds an unused key."""
+    choices = {}
+    for recipe in candidates['student']:
+        choices['student'] = dict(candidate=recipe)
+        for kind, own in candidates.items():
+            path = config_path(kind)
+            cfg = Config.fromfile(path)
+            for name in own:
+                for option in tool.options(candidates, path, kind, name,
+                                           choices):
+                    key, value = option.split('=')
+                    assert type(lookup(cfg, key)) in (int, float), \
+                        (kind, name, key)
+
+
+def test_recipe_options_for_student_and_distillation_configs(tmp_path):
+    recipe = dict(epochs=60, lr=0.004)
+    # the benchmark's configs keep the student's optimizer under
+    # `architecture` (DistillOptimWrapperConstructor), the student's too
+    expected = [
+        'train_cfg.max_epochs=60', 'train_cfg.val_interval=60',
+        'param_scheduler.0.T_max=60', 'param_scheduler.0.end=60',
+        'optim_wrapper.architecture.optimizer.lr=0.004']
+    for kind in ('student', 'trd'):
+        assert tool.recipe_options(recipe, config_path(kind)) == expected
+    # a plain optimizer wrapper
+    plain = tmp_path / 'plain.py'
+    plain.write_text("optim_wrapper = dict(optimizer=dict(type='SGD', "
+                     'lr=0.1))\n')
+    assert tool.recipe_options(dict(lr=0.01), str(plain)) == [
+        'optim_wrapper.optimizer.lr=0.01']
+    assert tool.recipe_options({}, config_path('trd')) == []
+
+
+def write(work, run, top1):
+    (work / run).mkdir(parents=True)
+    (work / run / 'result.json').write_text(json.dumps(dict(top1=top1)))
+
+
+def test_choose_best_mean_first_of_a_tie(tmp_path, candidates):
+    work = tmp_path / 'dev'
+    names = list(candidates['student'])
+    tops = {names[0]: (.20, .30), names[1]: (.30, .20), names[2]: (.10, .20),
+            names[3]: (.24, .25)}
+    for name, (a, b) in tops.items():
+        write(work, f'student@{name}_seed0', a)
+        write(work, f'student@{name}_seed1', b)
+    best, means = tool.choose(candidates, str(work), 'student', [0, 1])
+    assert best == names[0]  # .25 ties with names[1]; listed first
+    assert means[names[3]] == pytest.approx(.245)
+    saved = json.loads((work / 'choices.json').read_text())
+    assert saved['student']['candidate'] == names[0]
+    assert saved['student']['seeds'] == [0, 1]
+
+    trd = list(candidates['trd'])
+    for index, name in enumerate(trd):
+        write(work, f'trd@{name}_seed0', .1 * index)
+        write(work, f'trd@{name}_seed1', .1 * index)
+    best, _ = tool.choose(candidates, str(work), 'trd', [0, 1])
+    assert best == trd[-1]
+    choices = tool.read_choices(str(work))
+    # a method trains on the chosen recipe, then its own options
+    path = config_path('trd')
+    assert tool.options(candidates, path, 'trd', best, choices) == \
+        tool.recipe_options(candidates['student'][names[0]], path) + \
+        candidates['trd'][trd[-1]]
+    assert tool.ranking(choices) == ['trd']
+
+
+def test_errors_name_the_culprit(tmp_path, candidates):
+    work = tmp_path / 'dev'
+    name = next(iter(candidates['student']))
+    write(work, f'student@{name}_seed0', .2)
+    with pytest.raises(tool.CandidateError, match='not trained yet: .*'
+                       f'student@{name}_seed1'):
+        tool.choose(candidates, str(work), 'student', [0, 1])
+    path = config_path('trd')
+    with pytest.raises(tool.CandidateError, match='choose the student'):
+        tool.options(candidates, path, 'trd', 'w10', {})
+    with pytest.raises(tool.CandidateError, match="no candidates for 'mm"):
+        tool.options(candidates, path, 'mm-var', 'x', {})
+    with pytest.raises(tool.CandidateError, match="no candidate 'w3'"):
+        tool.options(candidates, path, 'trd', 'w3', {})
+    bad = tmp_path / 'bad_candidates.py'
+    bad.write_text("student = {'a': dict(epochs=3, momentum=0.9)}\n"
+                   'methods = {}\n')
+    with pytest.raises(tool.CandidateError,
+                       match=r"recipe 'a' sets \['momentum'\]"):
+        tool.load_candidates(str(bad))
+    result = run_python(args=['tools/analysis/benchmark_candidates.py',
+                              'chosen', path, str(work), 'trd'])
+    assert result.returncode == 1
+    assert 'trd: nothing chosen yet' in result.stderr
+
+
+def test_cli_names_and_options(tmp_path):
+    result = run_python(args=['tools/analysis/benchmark_candidates.py',
+                              'names', 'student'])
+    assert result.returncode == 0, result.stderr
+    names = result.stdout.split()
+    assert names[0] == '30e-lr2e-3' and '60e-lr4e-3' in names
+    result = run_python(args=['tools/analysis/benchmark_candidates.py',
+                              'options', config_path('student'), 'student',
+                              '60e-lr4e-3'])
+    assert result.stdout.split() == [
+        'train_cfg.max_epochs=60', 'train_cfg.val_interval=60',
+        'param_scheduler.0.T_max=60', 'param_scheduler.0.end=60',
+        'optim_wrapper.architecture.optimizer.lr=0.004']

@@ -1,0 +1,209 @@
+"""Candidates of the AVLetters benchmark's development split, and the
+choice among them.
+
+``configs/benchmark/avletters/dev_candidates.py`` lists candidates for the
+student's training recipe (epochs, learning rate) and for each method's own
+parameters (``--cfg-options``). ``tools/analysis/run_benchmark.sh`` with
+``SPLIT=dev`` trains every candidate with the development seeds (runs named
+``<kind>@<candidate>_seed<N>``, kind ``student`` or a method) and calls
+``choose``; the final runs (``SPLIT=val``) take the chosen options::
+
+    python tools/analysis/benchmark_candidates.py names student
+    python tools/analysis/benchmark_candidates.py options CONFIG trd w40 --work DEV
+    python tools/analysis/benchmark_candidates.py choose DEV student --seeds 0 1
+    python tools/analysis/benchmark_candidates.py chosen CONFIG DEV trd
+
+``choose`` picks the candidate with the highest mean development top-1 over
+the seeds (a tie goes to the candidate listed first) and records it in
+``DEV/choices.json``; a method's options are the chosen recipe's followed by
+its own, so ``options``/``chosen`` of a method need the student's choice
+first. A recipe becomes options of the given config: its epochs set the
+training length, the cosine schedule's length and the one validation at the
+end; its learning rate goes to the optimizer (of the student's
+``optim_wrapper``, or of ``optim_wrapper.architecture`` in a distillation
+config). ``ranking`` prints the chosen methods by development top-1, best
+first. Nothing here reads the validation speakers.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+
+CANDIDATES = 'configs/benchmark/avletters/dev_candidates.py'
+STUDENT = 'student'
+RECIPE_KEYS = ('epochs', 'lr')
+
+
+class CandidateError(ValueError):
+    """An unknown kind or candidate, or runs that are missing."""
+
+
+def load_candidates(path=CANDIDATES):
+    """``{kind: {candidate: ...}}`` from the candidates file: kind
+    ``student`` (recipes: dicts of ``RECIPE_KEYS``) and one kind per method
+    (lists of cfg-options), candidates in file order."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(path)
+    recipes = {name: dict(recipe) for name, recipe in cfg.student.items()}
+    for name, recipe in recipes.items():
+        unknown = set(recipe) - set(RECIPE_KEYS)
+        if unknown:
+            raise CandidateError(f'{path}: student recipe {name!r} sets '
+                                 f'{sorted(unknown)}; a recipe sets '
+                                 f'{", ".join(RECIPE_KEYS)}')
+    kinds = {STUDENT: recipes}
+    kinds.update({method: {name: list(options)
+                           for name, options in cands.items()}
+                  for method, cands in cfg.methods.items()})
+    return kinds
+
+
+def recipe_options(recipe, config):
+    """The cfg-options of a recipe (``RECIPE_KEYS``) for a config file."""
+    from mmengine.config import Config
+    options = []
+    if 'epochs' in recipe:
+        n = recipe['epochs']
+        options += [f'train_cfg.max_epochs={n}', f'train_cfg.val_interval={n}',
+                    f'param_scheduler.0.T_max={n}',
+                    f'param_scheduler.0.end={n}']
+    if 'lr' in recipe:
+        wrapper = Config.fromfile(config).optim_wrapper
+        prefix = 'optim_wrapper.' + ('architecture.'
+                                     if 'architecture' in wrapper else '')
+        options.append(f'{prefix}optimizer.lr={recipe["lr"]}')
+    return options
+
+
+def candidates_of(candidates, kind):
+    """The candidates of one kind; CandidateError names the known kinds."""
+    if kind not in candidates:
+        raise CandidateError(f'no candidates for {kind!r} in {CANDIDATES}; '
+                             f'known: {", ".join(candidates)}')
+    return candidates[kind]
+
+
+def read_choices(work):
+    """``WORK/choices.json`` as a dict (empty if there is none yet)."""
+    path = osp.join(work, 'choices.json')
+    if not osp.isfile(path):
+        return {}
+    with open(path) as file:
+        return json.load(file)
+
+
+def options(candidates, config, kind, name, choices):
+    """The cfg-options of candidate ``name`` of ``kind`` for ``config``: for
+    a method, the chosen student recipe's options first."""
+    own = candidates_of(candidates, kind)
+    if name not in own:
+        raise CandidateError(f'{kind} has no candidate {name!r}; its '
+                             f'candidates: {", ".join(own)}')
+    if kind == STUDENT:
+        return recipe_options(own[name], config)
+    if STUDENT not in choices:
+        raise CandidateError(f'{kind}: choose the student recipe first '
+                             '(choices.json has no "student")')
+    recipe = candidates[STUDENT][choices[STUDENT]['candidate']]
+    return recipe_options(recipe, config) + own[name]
+
+
+def dev_top1(work, kind, name, seeds):
+    """``{seed: top-1}`` of the runs ``<kind>@<name>_seed<N>``; missing runs
+    raise CandidateError naming them."""
+    found, missing = {}, []
+    for seed in seeds:
+        path = osp.join(work, f'{kind}@{name}_seed{seed}', 'result.json')
+        if not osp.isfile(path):
+            missing.append(path)
+            continue
+        with open(path) as file:
+            found[seed] = json.load(file)['top1']
+    if missing:
+        raise CandidateError('not trained yet: ' + ', '.join(missing))
+    return found
+
+
+def choose(candidates, work, kind, seeds):
+    """Pick the best candidate of ``kind`` on the development runs and
+    record it (with every candidate's mean) in ``WORK/choices.json``."""
+    means = {}
+    for name in candidates_of(candidates, kind):
+        top1 = dev_top1(work, kind, name, seeds)
+        means[name] = sum(top1.values()) / len(top1)
+    best = max(means, key=means.get)  # max keeps the first of a tie
+    choices = read_choices(work)
+    choices[kind] = dict(candidate=best, dev_top1=means, seeds=list(seeds))
+    path = osp.join(work, 'choices.json')
+    with open(path + '.tmp', 'w') as file:
+        json.dump(choices, file, indent=2)
+    os.replace(path + '.tmp', path)
+    return best, means
+
+
+def ranking(choices):
+    """Chosen methods, best development top-1 first."""
+    methods = {kind: entry['dev_top1'][entry['candidate']]
+               for kind, entry in choices.items() if kind != STUDENT}
+    return sorted(methods, key=lambda kind: -methods[kind])
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--candidates', default=CANDIDATES,
+                        help='candidates file (default %(default)s)')
+    commands = parser.add_subparsers(dest='command', required=True)
+    names = commands.add_parser('names', help='candidate names of a kind')
+    names.add_argument('kind')
+    opts = commands.add_parser('options', help="a candidate's cfg-options")
+    opts.add_argument('config')
+    opts.add_argument('kind')
+    opts.add_argument('name')
+    opts.add_argument('--work', help='development work dir (for a method: '
+                      'the chosen student recipe)')
+    pick = commands.add_parser('choose', help='pick and record the best')
+    pick.add_argument('work')
+    pick.add_argument('kind')
+    pick.add_argument('--seeds', type=int, nargs='+', required=True)
+    chosen = commands.add_parser('chosen', help="the chosen candidate's "
+                                 'cfg-options')
+    chosen.add_argument('config')
+    chosen.add_argument('work')
+    chosen.add_argument('kind')
+    rank = commands.add_parser('ranking', help='chosen methods, best first')
+    rank.add_argument('work')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        candidates = load_candidates(args.candidates)
+        if args.command == 'names':
+            print(' '.join(candidates_of(candidates, args.kind)))
+        elif args.command == 'options':
+            choices = read_choices(args.work) if args.work else {}
+            print(' '.join(options(candidates, args.config, args.kind,
+                                   args.name, choices)))
+        elif args.command == 'choose':
+            best, means = choose(candidates, args.work, args.kind,
+                                 args.seeds)
+            print(f'{args.kind}: chose {best} (' + ', '.join(
+                f'{name} {100 * top1:.1f}%' for name, top1 in means.items())
+                + ', mean development top-1)', file=sys.stderr)
+        elif args.command == 'chosen':
+            choices = read_choices(args.work)
+            if args.kind not in choices:
+                raise CandidateError(f'{args.kind}: nothing chosen yet in '
+                                     f'{osp.join(args.work, "choices.json")}')
+            print(' '.join(options(candidates, args.config, args.kind,
+                                   choices[args.kind]['candidate'], choices)))
+        else:
+            print(' '.join(ranking(read_choices(args.work))))
+    except CandidateError as error:
+        sys.exit(f'error: {error}')
+
+
+if __name__ == '__main__':
+    main()

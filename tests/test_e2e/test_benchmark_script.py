@@ -3,7 +3,9 @@ seed, two methods): every stage runs through the real entry points on the
 AVLetters videos, the report is written, and a second call skips every
 finished stage. In between, an offline method (``kd-kl-stored``) is added
 on 16 of the clips (to keep it cheap): the script precomputes the
-teacher's outputs into the work dir's store once and trains from it."""
+teacher's outputs into the work dir's store once and trains from it. The
+development split (SPLIT=dev) is run on 20 + 4 clips with two candidates
+each, then final runs with given choices (CHOICES)."""
 import json
 import os
 import os.path as osp
@@ -20,6 +22,16 @@ def run_benchmark(work, publish, avletters, methods='kd-kl fewer-frames'):
         ['bash', 'tools/analysis/run_benchmark.sh', str(work)], cwd=REPO,
         env=dict(os.environ, **env), capture_output=True, text=True,
         timeout=1500)
+
+
+def few_clips(tmp_path, avletters, train, val):
+    few = tmp_path / 'few_clips'
+    few.mkdir()
+    os.symlink(osp.join(avletters, 'videos'), few / 'videos')
+    for name, count in (('train_list.txt', train), ('val_list.txt', val)):
+        with open(osp.join(avletters, name)) as file:
+            (few / name).write_text(''.join(file.readlines()[:count]))
+    return few
 
 
 def test_benchmark_script_runs_every_stage_and_resumes(tmp_path, avletters):
@@ -44,12 +56,7 @@ def test_benchmark_script_runs_every_stage_and_resumes(tmp_path, avletters):
         assert (publish / plot).read_bytes()[:4] == b'\x89PNG'
 
     # the offline method, on 16 training and 8 validation clips
-    few = tmp_path / 'few_clips'
-    few.mkdir()
-    os.symlink(osp.join(avletters, 'videos'), few / 'videos')
-    for name, count in (('train_list.txt', 16), ('val_list.txt', 8)):
-        with open(osp.join(avletters, name)) as file:
-            (few / name).write_text(''.join(file.readlines()[:count]))
+    few = few_clips(tmp_path, avletters, 16, 8)
     methods = 'kd-kl fewer-frames kd-kl-stored'
     offline = run_benchmark(work, publish, str(few), methods)
     assert offline.returncode == 0, \
@@ -72,3 +79,93 @@ def test_benchmark_script_runs_every_stage_and_resumes(tmp_path, avletters):
     assert second.stdout.count('[done]') == len(runs) + 2  # + store, run
     assert '[train]' not in second.stdout and '[test]' not in second.stdout
     assert '[precompute]' not in second.stdout
+
+
+CANDIDATES = """
+student = {'base': dict(), 'lr4e-3': dict(lr=0.004)}
+methods = {'kd-kl': {'t4': [],
+                     't1': ['model.distiller.distill_losses.loss_kl.tau=1']}}
+"""
+
+
+def test_development_split_chooses_and_final_runs_use_the_choice(
+        tmp_path, avletters):
+    """SPLIT=dev trains every candidate on 4 training speakers, validates on
+    the development speaker (Bill), never reads the validation speakers,
+    records the best candidates and publishes nothing; a work dir keeps its
+    split, a run resumes only under its own thread count, and a SPLIT=val
+    run with CHOICES trains with the chosen options."""
+    few = few_clips(tmp_path, avletters, 20, 4)
+    candidates = tmp_path / 'candidates.py'
+    candidates.write_text(CANDIDATES)
+    work = tmp_path / 'dev'
+    env = dict(os.environ, EPOCHS='1', SEEDS='0', METHODS='kd-kl', JOBS='2',
+               DATA_ROOT=str(few), SPLIT='dev', CANDIDATES=str(candidates))
+    env.pop('PUBLISH_DIR', None)
+    env.pop('METAFILE', None)
+
+    def bench(work_dir, **extra):
+        return subprocess.run(
+            ['bash', 'tools/analysis/run_benchmark.sh', str(work_dir)],
+            cwd=REPO, env=dict(env, **extra), capture_output=True,
+            text=True, timeout=1500)
+
+    published = osp.join(REPO, 'docs', 'benchmark', 'results.md')
+    with open(published) as file:
+        before = file.read()
+    first = bench(work)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert (work / 'split').read_text().strip() == 'dev'
+    dev_val = (work / 'splits' / 'dev_val_list.txt').read_text()
+    assert dev_val.split() == ['A1_Bill.mp4', '0', 'A2_Bill.mp4', '0',
+                               'A3_Bill.mp4', '0', 'B1_Bill.mp4', '1']
+    dev_train = (work / 'splits' / 'dev_train_list.txt').read_text()
+    assert len(dev_train.splitlines()) == 16 and 'Bill' not in dev_train
+    for run in ('student@base', 'student@lr4e-3', 'kd-kl@t4', 'kd-kl@t1'):
+        result = json.loads((work / f'{run}_seed0' / 'result.json')
+                            .read_text())
+        assert 0 <= result['top1'] <= 1 and result['threads'] == 1, run
+        log = (work / f'{run}_seed0.log').read_text()
+        assert str(work / 'splits' / 'dev_train_list.txt') in log, run
+        assert str(work / 'splits' / 'dev_val_list.txt') in log, run
+        assert 'val_list.txt' not in log.replace('dev_val_list.txt', ''), run
+        assert 'Epoch(val) [1]' in log and 'Epoch(train) [2]' not in log
+    assert 'lr=0.004' in (work / 'student@lr4e-3_seed0.log').read_text()
+    assert 'tau=1,' in (work / 'kd-kl@t1_seed0.log').read_text()
+    choices = json.loads((work / 'choices.json').read_text())
+    assert choices['student']['candidate'] in ('base', 'lr4e-3')
+    assert set(choices['kd-kl']['dev_top1']) == {'t4', 't1'}
+    assert 'methods, best first: kd-kl' in first.stdout
+    with open(published) as file:
+        assert file.read() == before  # only SPLIT=val publishes
+
+    other = bench(work, SPLIT='val')
+    assert other.returncode == 1
+    assert 'holds SPLIT=dev runs' in other.stderr
+
+    # an interrupted run, started under other thread settings
+    partial = work / 'student@base_seed1'
+    partial.mkdir()
+    (partial / 'last_checkpoint').write_text('epoch_1.pth')
+    (partial / 'threads').write_text('2\n')
+    resumed = bench(work, SEEDS='0 1')
+    assert resumed.returncode == 1, resumed.stdout[-3000:]
+    assert 'was started with 2 thread(s), this run uses 1' in resumed.stderr
+
+    # final runs with given choices (written here, so that they are known)
+    chosen = tmp_path / 'chosen'
+    chosen.mkdir()
+    (chosen / 'choices.json').write_text(json.dumps({
+        'student': dict(candidate='lr4e-3'), 'kd-kl': dict(candidate='t1')}))
+    final = bench(tmp_path / 'final', SPLIT='val', CHOICES=str(chosen),
+                  PUBLISH_DIR=str(tmp_path / 'publish'),
+                  METAFILE=str(tmp_path / 'publish' / 'metafile.yml'))
+    assert final.returncode == 0, final.stdout[-3000:] + final.stderr[-3000:]
+    student = (tmp_path / 'final' / 'student_seed0.log').read_text()
+    distilled = (tmp_path / 'final' / 'kd-kl_seed0.log').read_text()
+    assert 'lr=0.004' in student and 'lr=0.004' in distilled
+    assert 'tau=1,' in distilled and 'tau=1,' not in student
+    assert 'lr=0.004' not in (tmp_path / 'final' /
+                              'member_seed100.log').read_text()
+    assert 'Validated on the 2 validation speakers' in (
+        tmp_path / 'final' / 'results.md').read_text()

@@ -14,17 +14,38 @@
 #      its fixed views once, in $WORK/teacher_store/METHOD)
 #   5. report: results table (Markdown + JSON), plots (PNG), model costs
 # Data: ../shared/data/avletters (set DATA_ROOT for another copy).
-# EPOCHS overrides the configs' 30 training epochs (e.g. EPOCHS=1 to try the
+# Development split (SPLIT=dev): stages 3 and 4 train every candidate of
+# configs/benchmark/avletters/dev_candidates.py instead (student recipes,
+# then each method's parameters on the chosen recipe; runs KIND@NAME_seedN),
+# and record the best of each in $WORK/choices.json (CANDIDATES=FILE for
+# another list). CHOICES=DEV_WORK_DIR makes a SPLIT=val run use those
+# choices.
+# SPLIT=val (default) trains on the 5 training speakers and validates on the
+# 2 validation speakers: the reported split, for final models only.
+# SPLIT=dev trains on 4 training speakers and validates on the development
+# speaker (tools/data/make_avletters_splits.py, $DEV_SPEAKER, default Bill):
+# the split every choice is made on (docs/benchmark_protocol.md). A work dir
+# holds one split (default work_dirs/benchmark_avletters, or
+# work_dirs/benchmark_avletters_dev for SPLIT=dev).
+# EPOCHS overrides the configs' (and candidates') training epochs (e.g. EPOCHS=1 to try the
 # script quickly; such results are not the benchmark's).
 # JOBS trainings run at once (default: the number of CPU cores, at most 4,
 # or 1 with a GPU), each with cores / JOBS threads: these small models use
-# two cores better as two one-thread runs than as one two-thread run.
+# two cores better as two one-thread runs than as one two-thread run. The
+# thread count changes a run's arithmetic and so its result: an interrupted
+# run resumes only with the same count, and the report refuses a work dir
+# whose trainings ran with different counts.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 bash tools/setup_env.sh
 export PATH="$PWD/.venv/bin:$PATH"
 
-WORK=${1:-work_dirs/benchmark_avletters}
+SPLIT=${SPLIT:-val}
+case $SPLIT in
+    val) WORK=${1:-work_dirs/benchmark_avletters} ;;
+    dev) WORK=${1:-work_dirs/benchmark_avletters_dev} ;;
+    *) echo "SPLIT=$SPLIT: use val (reported speakers) or dev" >&2; exit 1 ;;
+esac
 CFG=configs/benchmark/avletters
 DATA_ROOT=${DATA_ROOT:-../shared/data/avletters}
 SEEDS=${SEEDS:-0 1 2}
@@ -32,17 +53,32 @@ MEMBER_SEEDS=${MEMBER_SEEDS:-100 101 102}
 METHODS=${METHODS:-kd-kl kd-dist feat-mse mm-var trd fewer-frames kd-kl-dist-trd}
 STUDENT_CFG=$CFG/tsm_mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py
 TEACHER_CFG=$CFG/ensemble3_tsm-mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py
-DATA="train_dataloader.dataset.ann_file=$DATA_ROOT/train_list.txt
+mkdir -p "$WORK"
+if [ -f "$WORK/split" ] && [ "$(cat "$WORK/split")" != "$SPLIT" ]; then
+    echo "$WORK holds SPLIT=$(cat "$WORK/split") runs; this is SPLIT=$SPLIT:" \
+        "use another work dir" >&2
+    exit 1
+fi
+echo "$SPLIT" > "$WORK/split"
+TRAIN_LIST=$DATA_ROOT/train_list.txt
+VAL_LIST=$DATA_ROOT/val_list.txt
+if [ "$SPLIT" = dev ]; then
+    python tools/data/make_avletters_splits.py "$DATA_ROOT" \
+        --out-dir "$WORK/splits" --dev-speaker "${DEV_SPEAKER:-Bill}"
+    TRAIN_LIST=$WORK/splits/dev_train_list.txt
+    VAL_LIST=$WORK/splits/dev_val_list.txt
+fi
+DATA="train_dataloader.dataset.ann_file=$TRAIN_LIST
 train_dataloader.dataset.data_prefix.video=$DATA_ROOT/videos
-val_dataloader.dataset.ann_file=$DATA_ROOT/val_list.txt
+val_dataloader.dataset.ann_file=$VAL_LIST
 val_dataloader.dataset.data_prefix.video=$DATA_ROOT/videos
-test_dataloader.dataset.ann_file=$DATA_ROOT/val_list.txt
+test_dataloader.dataset.ann_file=$VAL_LIST
 test_dataloader.dataset.data_prefix.video=$DATA_ROOT/videos"
+SHORT=""  # after a candidate's options, so that EPOCHS wins
 if [ -n "${EPOCHS:-}" ]; then
-    DATA="$DATA train_cfg.max_epochs=$EPOCHS train_cfg.val_interval=$EPOCHS
+    SHORT="train_cfg.max_epochs=$EPOCHS train_cfg.val_interval=$EPOCHS
 param_scheduler.0.T_max=$EPOCHS param_scheduler.0.end=$EPOCHS"
 fi
-mkdir -p "$WORK"
 
 CORES=$(nproc)
 if [ -z "${JOBS:-}" ]; then
@@ -70,9 +106,19 @@ train() {
     if [ -f "$dir/result.json" ]; then echo "[done] $name"; return; fi
     echo "[train] $name ($(date +%T))"
     local resume=()
-    [ -f "$dir/last_checkpoint" ] && resume=(--resume)
+    if [ -f "$dir/last_checkpoint" ]; then
+        # another thread count changes the arithmetic, so the result
+        if [ "$(cat "$dir/threads" 2> /dev/null)" != "$THREADS" ]; then
+            echo "$dir was started with $(cat "$dir/threads" 2> /dev/null \
+                || echo unrecorded) thread(s), this run uses $THREADS" \
+                "(JOBS=$JOBS): rerun with its JOBS or remove $dir" >&2
+            exit 1
+        fi
+        resume=(--resume)
+    fi
+    mkdir -p "$dir" && echo "$THREADS" > "$dir/threads"
     python tools/train.py "$config" --work-dir "$dir" "${resume[@]}" \
-        --cfg-options randomness.seed="$seed" $DATA "$@" \
+        --cfg-options randomness.seed="$seed" $DATA "$@" $SHORT \
         > "$dir.log" 2>&1 || { tail -n 30 "$dir.log"; exit 1; }
     python tools/analysis/benchmark_report.py collect "$dir" --config "$config" --seed "$seed"
 }
@@ -138,27 +184,89 @@ for method in $METHODS; do  # before stage 3 starts trainings alongside
     esac
 done
 
+# candidates (tools/analysis/benchmark_candidates.py): a method named
+# *-stored shares the candidates of its online version
+candidates() {
+    python tools/analysis/benchmark_candidates.py \
+        --candidates "${CANDIDATES:-$CFG/dev_candidates.py}" "$@"
+}
+kind_of() { echo "${1%-stored}"; }
+
+# distill METHOD NAME SEED [--cfg-options values...]: train a distilled
+# student of METHOD as run NAME_seedSEED
+distill() {
+    local method=$1 name=$2 seed=$3 config ckpt_key=model.teacher_ckpt
+    shift 3
+    config=$(ls "$CFG"/"$method"_*.py)
+    grep -q MultiTeacherDistill "$config" && ckpt_key=model.teachers.teacher.ckpt
+    local extra=()
+    case $method in *-stored) extra=($(store_options "$method" "$config")) ;; esac
+    spawn train "${name}_seed$seed" "$config" "$seed" "$ckpt_key=$TEACHER_CKPT" \
+        "${extra[@]}" "$@"
+}
+
+if [ "$SPLIT" = dev ]; then
+    recipes=$(candidates names student)
+    echo "== 3/5 student recipes on the development split: $recipes (seeds $SEEDS)"
+    for seed in $SEEDS; do
+        for recipe in $recipes; do
+            opts=$(candidates options "$STUDENT_CFG" student "$recipe")
+            spawn train "student@${recipe}_seed$seed" "$STUDENT_CFG" "$seed" $opts
+        done
+    done
+    drain
+    candidates choose "$WORK" student --seeds $SEEDS
+
+    echo "== 4/5 method parameters on the chosen recipe: $METHODS"
+    for seed in $SEEDS; do
+        for method in $METHODS; do
+            config=$(ls "$CFG"/"$method"_*.py)
+            names=$(candidates names "$(kind_of "$method")")
+            for name in $names; do
+                opts=$(candidates options "$config" "$(kind_of "$method")" "$name" \
+                    --work "$WORK")
+                distill "$method" "$method@$name" "$seed" $opts
+            done
+        done
+    done
+    drain
+    for method in $METHODS; do
+        candidates choose "$WORK" "$(kind_of "$method")" --seeds $SEEDS
+    done
+    echo "== 5/5 choices: $WORK/choices.json; methods, best first:" \
+        "$(candidates ranking "$WORK")"
+    exit 0
+fi
+
+# SPLIT=val: the recipe and method parameters chosen in $CHOICES (a
+# SPLIT=dev work dir), or the configs as they are
+chosen() {
+    if [ -n "${CHOICES:-}" ]; then
+        candidates chosen "$1" "$CHOICES" "$(kind_of "$2")"
+    fi
+}
 echo "== 3/5 students without distillation (seeds $SEEDS)"
+opts=$(chosen "$STUDENT_CFG" student)
 for seed in $SEEDS; do
-    spawn train "student_seed$seed" "$STUDENT_CFG" "$seed"
+    spawn train "student_seed$seed" "$STUDENT_CFG" "$seed" $opts
 done
 
 echo "== 4/5 distilled students: $METHODS"
 for seed in $SEEDS; do  # seed by seed: a partial run has whole seeds
     for method in $METHODS; do
-        config=$(ls "$CFG"/"$method"_*.py)
-        ckpt_key=model.teacher_ckpt  # SingleTeacherDistill
-        grep -q MultiTeacherDistill "$config" && ckpt_key=model.teachers.teacher.ckpt
-        extra=()
-        case $method in *-stored) extra=($(store_options "$method" "$config")) ;; esac
-        spawn train "${method}_seed$seed" "$config" "$seed" "$ckpt_key=$TEACHER_CKPT" \
-            "${extra[@]}"
+        opts=$(chosen "$(ls "$CFG"/"$method"_*.py)" "$method")
+        distill "$method" "$method" "$seed" $opts
     done
 done
 drain
 
 echo "== 5/5 report"
+# only the reported split goes to docs/ and the metafile by default
+if [ "$SPLIT" = val ]; then
+    PUBLISH_DIR=${PUBLISH_DIR-docs/benchmark}
+    METAFILE=${METAFILE-$CFG/metafile.yml}
+fi
 python tools/analysis/benchmark_report.py report "$WORK" \
     --student-config "$STUDENT_CFG" --teacher-config "$TEACHER_CFG" \
-    --methods $METHODS --seeds $SEEDS --publish-dir "${PUBLISH_DIR:-docs/benchmark}" \
-    --metafile "${METAFILE:-$CFG/metafile.yml}"
+    --methods $METHODS --seeds $SEEDS --publish-dir "${PUBLISH_DIR:-}" \
+    --metafile "${METAFILE:-}"

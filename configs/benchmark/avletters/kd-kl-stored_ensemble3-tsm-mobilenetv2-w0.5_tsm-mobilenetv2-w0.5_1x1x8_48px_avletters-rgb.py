@@ -16,7 +16,18 @@ _base_ = [
 ]
 
 store_root = 'work_dirs/teacher_store/kd-kl-stored_ensemble3-tsm-mobilenetv2-w0.5_tsm-mobilenetv2-w0.5_1x1x8_48px_avletters-rgb'  # noqa: E501
-model = dict(type='StoredTeacherDistill', store_root=store_root)
+# kd-kl uses the logits only: record (and store) no features, a few hundred
+# bytes per view instead of ~0.5 MB (the ensemble's 3 x 1280 feature channels)
+model = dict(
+    type='StoredTeacherDistill',
+    store_root=store_root,
+    distiller=dict(
+        student_recorders=dict(
+            _delete_=True,
+            logits=dict(type='ModuleOutputs', source='cls_head')),
+        teacher_recorders=dict(
+            _delete_=True,
+            logits=dict(type='ModuleOutputs', source='logits'))))
 
 # the benchmark's own random transforms (54 px frames, 48 px crops), fixed
 num_views = 4

@@ -78,9 +78,10 @@ def test_recipe_options_for_student_and_distillation_configs(tmp_path):
     assert tool.recipe_options({}, config_path('trd')) == []
 
 
-def write(work, run, top1):
+def write(work, run, top1, train_top1=None):
     (work / run).mkdir(parents=True)
-    (work / run / 'result.json').write_text(json.dumps(dict(top1=top1)))
+    (work / run / 'result.json').write_text(json.dumps(dict(
+        top1=top1, train_top1=train_top1)))
 
 
 def test_choose_best_mean_first_of_a_tie(tmp_path, candidates):
@@ -89,14 +90,15 @@ def test_choose_best_mean_first_of_a_tie(tmp_path, candidates):
     tops = {names[0]: (.20, .30), names[1]: (.30, .20), names[2]: (.10, .20),
             names[3]: (.24, .25)}
     for name, (a, b) in tops.items():
-        write(work, f'student@{name}_seed0', a)
-        write(work, f'student@{name}_seed1', b)
+        write(work, f'student@{name}_seed0', a, .5)
+        write(work, f'student@{name}_seed1', b, .7)
     best, means = tool.choose(candidates, str(work), 'student', [0, 1])
     assert best == names[0]  # .25 ties with names[1]; listed first
     assert means[names[3]] == pytest.approx(.245)
     saved = json.loads((work / 'choices.json').read_text())
     assert saved['student']['candidate'] == names[0]
     assert saved['student']['seeds'] == [0, 1]
+    assert saved['student']['train_top1'][names[0]] == pytest.approx(.6)
 
     trd = list(candidates['trd'])
     for index, name in enumerate(trd):
@@ -105,6 +107,7 @@ def test_choose_best_mean_first_of_a_tie(tmp_path, candidates):
     best, _ = tool.choose(candidates, str(work), 'trd', [0, 1])
     assert best == trd[-1]
     choices = tool.read_choices(str(work))
+    assert choices['trd']['train_top1'][trd[0]] is None  # not logged
     # a method trains on the chosen recipe, then its own options
     path = config_path('trd')
     assert tool.options(candidates, path, 'trd', best, choices) == \

@@ -90,9 +90,22 @@ def test_runs_under_other_thread_counts_are_refused(work, monkeypatch):
     assert not (work / 'results.md').exists()
 
 
-def test_collect_records_the_thread_count(tmp_path, monkeypatch):
+def test_collect_records_threads_and_training_accuracy(tmp_path,
+                                                       monkeypatch):
     run = tmp_path / 'student_seed0'
-    (run / 'vis_data').mkdir(parents=True)
+    # two sessions (a resumed run): the last epoch's batches count
+    for session, epochs in (('20261203_000000', (1, 2)),
+                            ('20261203_010000', (2, 3))):
+        vis = run / session / 'vis_data'
+        vis.mkdir(parents=True)
+        lines = []
+        for epoch in epochs:
+            for it, acc in ((5, .25 * epoch), (10, .25 * epoch - .1)):
+                lines.append(json.dumps(dict(
+                    loss=1.0, top1_acc=acc, epoch=epoch, iter=it,
+                    step=10 * epoch + it)))
+        lines.append(json.dumps({'acc/top1': .3, 'step': 3}))  # validation
+        (vis / 'scalars.json').write_text('\n'.join(lines) + '\n')
     (tmp_path / 'student_seed0.log').write_text(
         'Epoch(val) [30][10/10]    acc/top1: 0.2500  acc/top5: 0.6000\n')
     monkeypatch.setenv('OMP_NUM_THREADS', '2')
@@ -100,3 +113,5 @@ def test_collect_records_the_thread_count(tmp_path, monkeypatch):
                       '--seed', '0'])
     result = json.loads((run / 'result.json').read_text())
     assert result['threads'] == 2 and result['top1'] == .25
+    assert result['train_top1'] == pytest.approx((.75 + .65) / 2)
+    assert report_tool.last_epoch_train_top1(str(tmp_path / 'none')) is None

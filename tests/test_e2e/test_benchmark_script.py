@@ -169,3 +169,12 @@ def test_development_split_chooses_and_final_runs_use_the_choice(
                               'member_seed100.log').read_text()
     assert 'Validated on the 2 validation speakers' in (
         tmp_path / 'final' / 'results.md').read_text()
+
+
+def test_final_runs_need_a_method(tmp_path):
+    result = subprocess.run(
+        ['bash', 'tools/analysis/run_benchmark.sh', str(tmp_path / 'w')],
+        cwd=REPO, env=dict(os.environ, METHODS=''), capture_output=True,
+        text=True, timeout=600)
+    assert result.returncode == 1
+    assert 'METHODS is empty' in result.stderr

@@ -125,6 +125,20 @@ def dev_top1(work, kind, name, seeds):
     return found
 
 
+def train_top1(work, kind, names, seeds):
+    """``{candidate: mean last-epoch training top-1}`` where the runs'
+    ``result.json`` has ``train_top1`` (None otherwise)."""
+    means = {}
+    for name in names:
+        values = []
+        for seed in seeds:
+            with open(osp.join(work, f'{kind}@{name}_seed{seed}',
+                               'result.json')) as file:
+                values.append(json.load(file).get('train_top1'))
+        means[name] = None if None in values else sum(values) / len(values)
+    return means
+
+
 def choose(candidates, work, kind, seeds):
     """Pick the best candidate of ``kind`` on the development runs and
     record it (with every candidate's mean) in ``WORK/choices.json``."""
@@ -134,7 +148,9 @@ def choose(candidates, work, kind, seeds):
         means[name] = sum(top1.values()) / len(top1)
     best = max(means, key=means.get)  # max keeps the first of a tie
     choices = read_choices(work)
-    choices[kind] = dict(candidate=best, dev_top1=means, seeds=list(seeds))
+    choices[kind] = dict(candidate=best, dev_top1=means, seeds=list(seeds),
+                         train_top1=train_top1(work, kind, candidates_of(
+                             candidates, kind), seeds))
     path = osp.join(work, 'choices.json')
     with open(path + '.tmp', 'w') as file:
         json.dump(choices, file, indent=2)
@@ -191,7 +207,7 @@ def main(argv=None):
                                  args.seeds)
             print(f'{args.kind}: chose {best} (' + ', '.join(
                 f'{name} {100 * top1:.1f}%' for name, top1 in means.items())
-                + ', mean development top-1)', file=sys.stderr)
+                + ', mean development top-1)')
         elif args.command == 'chosen':
             choices = read_choices(args.work)
             if args.kind not in choices:

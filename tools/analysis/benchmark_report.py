@@ -8,7 +8,9 @@ results table of docs/benchmark.md, plots.
 ``collect`` reads a finished run (its ``RUN_DIR.log`` and the
 ``vis_data/scalars.json`` files of every session, resumed ones included)
 and writes ``RUN_DIR/result.json``: final validation top-1 of the model
-(and of the teacher, for distillation runs) and the training curves.
+(and of the teacher, for distillation runs), the mean training top-1 of the
+last epoch's logged batches, the torch thread count and the training
+curves.
 ``report`` turns all results into ``results.md``, ``results.json`` and
 PNG plots in WORK_DIR.
 """
@@ -65,6 +67,23 @@ def training_curves(run_dir):
     return {key: sorted(points.items()) for key, points in curves.items()}
 
 
+def last_epoch_train_top1(run_dir):
+    """Mean logged training top-1 (``top1_acc`` of the training batches)
+    over the last epoch of a run, or None if none was logged."""
+    values, last = [], None
+    for path in sorted(glob.glob(osp.join(run_dir, '*', 'vis_data',
+                                          'scalars.json'))):
+        with open(path) as file:
+            for line in file:
+                entry = json.loads(line)
+                if 'top1_acc' not in entry or 'epoch' not in entry:
+                    continue
+                if entry['epoch'] != last:
+                    values, last = [], entry['epoch']
+                values.append(entry['top1_acc'])
+    return sum(values) / len(values) if values else None
+
+
 def collect(args):
     """Write RUN_DIR/result.json from a finished run."""
     log = args.run_dir.rstrip('/') + '.log'
@@ -77,6 +96,7 @@ def collect(args):
     result = dict(config=args.config, seed=args.seed, top1=top1,
                   teacher_top1=last_match(TEACHER_METRIC, lines),
                   threads=int(threads) if threads else None,
+                  train_top1=last_epoch_train_top1(args.run_dir),
                   curves=training_curves(args.run_dir))
     with open(osp.join(args.run_dir, 'result.json'), 'w') as file:
         json.dump(result, file)

@@ -50,7 +50,12 @@ CFG=configs/benchmark/avletters
 DATA_ROOT=${DATA_ROOT:-../shared/data/avletters}
 SEEDS=${SEEDS:-0 1 2}
 MEMBER_SEEDS=${MEMBER_SEEDS:-100 101 102}
-METHODS=${METHODS:-kd-kl kd-dist feat-mse mm-var trd fewer-frames kd-kl-dist-trd}
+# (METHODS="" with SPLIT=dev: the student recipes only, no teacher)
+METHODS=${METHODS-kd-kl kd-dist feat-mse mm-var trd fewer-frames kd-kl-dist-trd}
+if [ -z "$METHODS" ] && [ "$SPLIT" = val ]; then
+    echo "METHODS is empty: the final runs need at least one method" >&2
+    exit 1
+fi
 STUDENT_CFG=$CFG/tsm_mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py
 TEACHER_CFG=$CFG/ensemble3_tsm-mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py
 mkdir -p "$WORK"
@@ -135,6 +140,7 @@ test_model() {
     python tools/analysis/benchmark_report.py collect "$dir" --config "$config"
 }
 
+if [ -n "$METHODS" ]; then  # the teacher, for the methods
 echo "== 1/5 teacher members (seeds $MEMBER_SEEDS; $JOBS at once)"
 for seed in $MEMBER_SEEDS; do
     spawn train "member_seed$seed" "$STUDENT_CFG" "$seed"
@@ -152,6 +158,7 @@ TEACHER_CKPT=$WORK/teacher_ensemble.pth
 test_model teacher_8frames "$TEACHER_CFG" "$TEACHER_CKPT"
 test_model teacher_16frames "$TEACHER_CFG" "$TEACHER_CKPT" \
     test_dataloader.dataset.pipeline.1.twice_sample=True
+fi
 
 # store_options METHOD CONFIG: the --cfg-options of an offline (*-stored)
 # method that put its teacher-output store in $WORK/teacher_store/METHOD

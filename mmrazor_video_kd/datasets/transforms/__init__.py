@@ -4,9 +4,11 @@ from .load_flow_frames import LoadFlowFrames
 from .load_skeleton_heatmaps import LoadSkeletonHeatmaps
 from .load_teacher_outputs import (LoadTeacherOutputs,
                                    TeacherOutputsMissingError)
+from .standardize_clip_intensity import StandardizeClipIntensity
 from .temporal_stride_views import TemporalStrideViews
 
 __all__ = [
     'FixedViews', 'LoadFlowFrames', 'LoadSkeletonHeatmaps',
-    'LoadTeacherOutputs', 'TeacherOutputsMissingError', 'TemporalStrideViews'
+    'LoadTeacherOutputs', 'StandardizeClipIntensity',
+    'TeacherOutputsMissingError', 'TemporalStrideViews'
 ]

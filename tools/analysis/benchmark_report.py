@@ -50,20 +50,24 @@ def last_match(pattern, lines):
     return None
 
 
-def training_curves(run_dir):
-    """Loss terms per iteration over all sessions of a run, in order."""
-    curves = {}
+def logged_scalars(run_dir):
+    """The logged scalar entries of every session of a run, in order."""
     for path in sorted(glob.glob(osp.join(run_dir, '*', 'vis_data',
                                           'scalars.json'))):
         with open(path) as file:
             for line in file:
-                entry = json.loads(line)
-                if 'step' not in entry or 'loss' not in entry:
-                    continue
-                for key, value in entry.items():
-                    if key == 'loss' or key.startswith('loss') or \
-                            '.loss' in key:
-                        curves.setdefault(key, {})[entry['step']] = value
+                yield json.loads(line)
+
+
+def training_curves(run_dir):
+    """Loss terms per iteration over all sessions of a run, in order."""
+    curves = {}
+    for entry in logged_scalars(run_dir):
+        if 'step' not in entry or 'loss' not in entry:
+            continue
+        for key, value in entry.items():
+            if key == 'loss' or key.startswith('loss') or '.loss' in key:
+                curves.setdefault(key, {})[entry['step']] = value
     return {key: sorted(points.items()) for key, points in curves.items()}
 
 
@@ -71,16 +75,12 @@ def last_epoch_train_top1(run_dir):
     """Mean logged training top-1 (``top1_acc`` of the training batches)
     over the last epoch of a run, or None if none was logged."""
     values, last = [], None
-    for path in sorted(glob.glob(osp.join(run_dir, '*', 'vis_data',
-                                          'scalars.json'))):
-        with open(path) as file:
-            for line in file:
-                entry = json.loads(line)
-                if 'top1_acc' not in entry or 'epoch' not in entry:
-                    continue
-                if entry['epoch'] != last:
-                    values, last = [], entry['epoch']
-                values.append(entry['top1_acc'])
+    for entry in logged_scalars(run_dir):
+        if 'top1_acc' not in entry or 'epoch' not in entry:
+            continue
+        if entry['epoch'] != last:
+            values, last = [], entry['epoch']
+        values.append(entry['top1_acc'])
     return sum(values) / len(values) if values else None
 
 

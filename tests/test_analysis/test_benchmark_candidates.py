@@ -14,7 +14,7 @@ BENCH = f'{REPO}/configs/benchmark/avletters'
 
 @pytest.fixture(scope='module')
 def candidates():
-    return tool.load_candidates(f'{BENCH}/dev_candidates.py')
+    return tool.load_candidates(f'{BENCH}/dev_candidates.yml')
 
 
 def config_path(kind):

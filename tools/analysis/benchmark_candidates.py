@@ -1,7 +1,7 @@
 """Candidates of the AVLetters benchmark's development split, and the
 choice among them.
 
-``configs/benchmark/avletters/dev_candidates.py`` lists candidates for the
+``configs/benchmark/avletters/dev_candidates.yml`` lists candidates for the
 student's training recipe (epochs, learning rate) and for each method's own
 parameters (``--cfg-options``). ``tools/analysis/run_benchmark.sh`` with
 ``SPLIT=dev`` trains every candidate with the development seeds (runs named
@@ -30,7 +30,7 @@ import os
 import os.path as osp
 import sys
 
-CANDIDATES = 'configs/benchmark/avletters/dev_candidates.py'
+CANDIDATES = 'configs/benchmark/avletters/dev_candidates.yml'
 STUDENT = 'student'
 RECIPE_KEYS = ('epochs', 'lr')
 

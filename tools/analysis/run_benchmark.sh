@@ -15,7 +15,7 @@
 #   5. report: results table (Markdown + JSON), plots (PNG), model costs
 # Data: ../shared/data/avletters (set DATA_ROOT for another copy).
 # Development split (SPLIT=dev): stages 3 and 4 train every candidate of
-# configs/benchmark/avletters/dev_candidates.py instead (student recipes,
+# configs/benchmark/avletters/dev_candidates.yml instead (student recipes,
 # then each method's parameters on the chosen recipe; runs KIND@NAME_seedN),
 # and record the best of each in $WORK/choices.json (CANDIDATES=FILE for
 # another list). CHOICES=DEV_WORK_DIR makes a SPLIT=val run use those
@@ -195,7 +195,7 @@ done
 # *-stored shares the candidates of its online version
 candidates() {
     python tools/analysis/benchmark_candidates.py \
-        --candidates "${CANDIDATES:-$CFG/dev_candidates.py}" "$@"
+        --candidates "${CANDIDATES:-$CFG/dev_candidates.yml}" "$@"
 }
 kind_of() { echo "${1%-stored}"; }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole user journey on data the project makes itself, on a CPU:
 #   environment -> generated videos of fast moves -> teacher (TSM-ResNet18, all 16
-#   frames) -> student alone (TSM-MobileNetV2 x0.5, every 4th frame)
+#   frames) -> student alone (TSM-MobileNetV2 x0.5, every 2nd frame)
 #   -> distilled student (same, `mim train mmrazor`) -> student-only
 #   checkpoint -> `mim test mmaction` -> summary table.
 # Results go to $WORK_DIR (default work_dirs/demo). EPOCHS sets the training
@@ -16,7 +16,7 @@ WORK_DIR=${WORK_DIR:-work_dirs/demo}
 EPOCHS=${EPOCHS:-12}
 SEED=${SEED:-0}
 TEACHER_CFG=configs/recognition/tsm/tsm_r18_1x1x16_12e_motion-fast-rgb.py
-STUDENT_CFG=configs/recognition/tsm/tsm_mobilenetv2-w0.5_1x1x4_12e_motion-fast-rgb.py
+STUDENT_CFG=configs/recognition/tsm/tsm_mobilenetv2-w0.5_1x1x8_12e_motion-fast-rgb.py
 KD_CFG=configs/distill/logits_kd/kd-logits_tsm-r18_tsm-mobilenetv2-w0.5_12e_motion-fast-rgb.py
 OPTIONS="train_cfg.max_epochs=$EPOCHS param_scheduler.0.T_max=$EPOCHS param_scheduler.0.end=$EPOCHS randomness.seed=$SEED"
 

@@ -2,8 +2,10 @@
 
 Reads the ``summary.json`` that ``tools/run_demo.sh`` writes for each run
 (rows ``teacher``, ``alone`` and ``distilled``), prints one Markdown row per
-run and the mean and sample standard deviation over runs of ``distilled -
-alone`` and ``teacher - alone`` in top-1 points. ``tools/analysis/
+run, the mean and sample standard deviation over runs of ``distilled -
+alone`` and ``teacher - alone`` in top-1 points, the 95% t interval of the
+paired difference ``distilled - alone`` (runs paired by name) and AutoMM's
+distillation ratio (gain / (teacher - alone)). ``tools/analysis/
 run_demo_seeds.sh`` runs the demo once per seed and then this.
 
 Example::
@@ -15,7 +17,11 @@ Example::
 import argparse
 import json
 import os.path as osp
-import statistics
+import sys
+
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+from benchmark_stats import (distillation_ratio, mean_std,  # noqa: E402
+                             paired_difference)
 
 MODELS = ('teacher', 'alone', 'distilled')
 
@@ -39,12 +45,6 @@ def read_run(path):
     return {name: rows[name]['top1'] * 100 for name in MODELS}
 
 
-def mean_std(values):
-    """Mean and sample standard deviation (0 for a single value)."""
-    std = statistics.stdev(values) if len(values) > 1 else 0.0
-    return statistics.mean(values), std
-
-
 def summarize(paths):
     """Per-run figures and the mean +- std of the gains.
 
@@ -56,6 +56,10 @@ def summarize(paths):
         alone, ``gap`` = teacher - alone, in points) and ``gain`` /
         ``gap`` (mean, std) over runs, ``positive`` (runs with a gain > 0).
     """
+    names = [osp.basename(osp.dirname(osp.abspath(p))) for p in paths]
+    if len(set(names)) < len(names):
+        raise ValueError(f'runs are named by their folders, which repeat: '
+                         f'{names} ({paths})')
     runs = []
     for path in paths:
         top1 = read_run(path)
@@ -63,11 +67,21 @@ def summarize(paths):
             run=osp.basename(osp.dirname(osp.abspath(path))), **top1,
             gain=top1['distilled'] - top1['alone'],
             gap=top1['teacher'] - top1['alone']))
-    return dict(
+    result = dict(
         runs=runs,
         gain=mean_std([r['gain'] for r in runs]),
         gap=mean_std([r['gap'] for r in runs]),
-        positive=sum(r['gain'] > 0 for r in runs))
+        positive=sum(r['gain'] > 0 for r in runs),
+        gain_ci=None, ratio=None)
+    if len(runs) > 1:
+        by_run = {name: {r['run']: r[name] for r in runs}
+                  for name in MODELS}
+        result['gain_ci'] = paired_difference(
+            by_run['alone'], by_run['distilled']).ci
+        result['ratio'] = distillation_ratio(
+            *(mean_std(by_run[name].values())[0] for name in
+              ('distilled', 'alone', 'teacher')))[0]
+    return result
 
 
 def main(argv=None):
@@ -84,7 +98,15 @@ def main(argv=None):
     print(f'\ndistilled - alone: {gain:+.1f} +- {gain_std:.1f} points '
           f'(mean +- sample std over {n} runs; > 0 in '
           f'{result["positive"]} of {n})')
+    if result['gain_ci'] is not None:
+        low, high = result['gain_ci']
+        print(f'distilled - alone, 95% t interval: [{low:+.1f}, '
+              f'{high:+.1f}] points ({"above" if low > 0 else "not above"} '
+              '0)')
     print(f'teacher - alone: {gap:+.1f} +- {gap_std:.1f} points')
+    if result['ratio'] is not None:
+        print(f'distillation ratio (gain / (teacher - alone)): '
+              f'{result["ratio"]:.2f}')
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(result, f, indent=2)

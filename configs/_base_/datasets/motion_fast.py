@@ -2,7 +2,7 @@
 # classes: the direction of a shape moving 2.5-5 pixels a frame, wrapping
 # around the edges; 32x32 mp4, 16 frames). Every frame is sampled (16
 # segments, as the demo's teacher sees them); the student's config takes
-# every 4th of them. No flip: it would swap `left` and `right`.
+# every 2nd of them. No flip: it would swap `left` and `right`.
 _base_ = ['./motions.py']
 data_root = 'data/motion_fast'
 num_segments = 16

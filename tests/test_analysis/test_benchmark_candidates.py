@@ -116,6 +116,30 @@ def test_choose_best_mean_first_of_a_tie(tmp_path, candidates):
     assert tool.ranking(choices) == ['trd']
 
 
+def test_choose_over_folds_averages_every_fold(tmp_path, candidates):
+    """Leave-one-speaker-out: the mean over folds decides, not one fold."""
+    names = list(candidates['student'])
+    folds = [tmp_path / 'Anya', tmp_path / 'Bill']
+    tops = {names[0]: (.40, .02), names[1]: (.30, .20), names[2]: (.10, .10),
+            names[3]: (.05, .05)}
+    for name, (anya, bill) in tops.items():
+        write(folds[0], f'student@{name}_seed0', anya, .8)
+        write(folds[1], f'student@{name}_seed0', bill, .6)
+    out = tmp_path / 'folds'
+    best, means = tool.choose(candidates, str(out), 'student', [0],
+                              [str(fold) for fold in folds])
+    assert best == names[1]  # names[0] wins on Anya alone
+    assert means[names[0]] == pytest.approx(.21)
+    saved = json.loads((out / 'choices.json').read_text())['student']
+    assert saved['fold_top1'][names[0]] == {str(folds[0]): .40,
+                                             str(folds[1]): .02}
+    assert saved['train_top1'][names[1]] == pytest.approx(.7)
+    (folds[1] / f'student@{names[3]}_seed0' / 'result.json').unlink()
+    with pytest.raises(tool.CandidateError, match='not trained yet: .*Bill'):
+        tool.choose(candidates, str(out), 'student', [0],
+                    [str(fold) for fold in folds])
+
+
 def test_errors_name_the_culprit(tmp_path, candidates):
     work = tmp_path / 'dev'
     name = next(iter(candidates['student']))
@@ -155,3 +179,12 @@ def test_cli_names_and_options(tmp_path):
         'train_cfg.max_epochs=60', 'train_cfg.val_interval=60',
         'param_scheduler.0.T_max=60', 'param_scheduler.0.end=60',
         'optim_wrapper.architecture.optimizer.lr=0.004']
+
+
+def test_fold_recipes_are_development_recipes(candidates):
+    """The recipes compared over folds are recipes of the development list,
+    under the same names."""
+    folds = tool.load_candidates(f'{BENCH}/fold_candidates.yml')
+    assert list(folds) == ['student'] and len(folds['student']) >= 2
+    for name, recipe in folds['student'].items():
+        assert candidates['student'][name] == recipe, name

@@ -11,6 +11,7 @@ import os
 import os.path as osp
 import subprocess
 
+import pytest
 from conftest import REPO
 
 
@@ -93,7 +94,7 @@ def test_development_split_chooses_and_final_runs_use_the_choice(
     """SPLIT=dev trains every candidate on 4 training speakers, validates on
     the development speaker (Bill), never reads the validation speakers,
     records the best candidates and publishes nothing; a work dir keeps its
-    split, a run resumes only under its own thread count, and a SPLIT=val
+    split and development speaker, a run resumes only under its own thread count, and a SPLIT=val
     run with CHOICES trains with the chosen options."""
     few = few_clips(tmp_path, avletters, 20, 4)
     candidates = tmp_path / 'candidates.py'
@@ -142,6 +143,10 @@ def test_development_split_chooses_and_final_runs_use_the_choice(
     other = bench(work, SPLIT='val')
     assert other.returncode == 1
     assert 'holds SPLIT=dev runs' in other.stderr
+    fold = bench(work, DEV_SPEAKER='Anya')
+    assert fold.returncode == 1
+    assert 'holds runs validated on Bill' in fold.stderr
+    assert (work / 'dev_speaker').read_text().strip() == 'Bill'
 
     # an interrupted run, started under other thread settings
     partial = work / 'student@base_seed1'
@@ -178,3 +183,36 @@ def test_final_runs_need_a_method(tmp_path):
         text=True, timeout=600)
     assert result.returncode == 1
     assert 'METHODS is empty' in result.stderr
+
+
+def test_dev_folds_choose_over_every_held_out_speaker(tmp_path, avletters):
+    """run_dev_folds.sh: one SPLIT=dev work dir per held-out speaker, then
+    the recipe chosen on the mean over the folds."""
+    few = few_clips(tmp_path, avletters, 20, 4)
+    candidates = tmp_path / 'candidates.py'
+    candidates.write_text(CANDIDATES)
+    work = tmp_path / 'folds'
+    env = dict(os.environ, EPOCHS='1', JOBS='2', DATA_ROOT=str(few),
+               SPEAKERS='Anya Bill', CANDIDATES=str(candidates))
+    result = subprocess.run(
+        ['bash', 'tools/analysis/run_dev_folds.sh', str(work)], cwd=REPO,
+        env=env, capture_output=True, text=True, timeout=1500)
+    assert result.returncode == 0, \
+        result.stdout[-3000:] + result.stderr[-3000:]
+    for speaker in ('Anya', 'Bill'):
+        assert (work / speaker / 'dev_speaker').read_text().strip() == \
+            speaker
+        held_out = (work / speaker / 'splits' / 'dev_val_list.txt')
+        assert {line.split()[0].split('_')[1] for line in
+                held_out.read_text().splitlines()} == {f'{speaker}.mp4'}
+        assert (work / speaker / 'student@lr4e-3_seed0' /
+                'result.json').is_file()
+    chosen = json.loads((work / 'choices.json').read_text())['student']
+    top1 = {name: sum(json.loads(
+        (work / speaker / f'student@{name}_seed0' / 'result.json')
+        .read_text())['top1'] for speaker in ('Anya', 'Bill')) / 2
+        for name in ('base', 'lr4e-3')}
+    assert chosen['dev_top1'] == pytest.approx(top1)
+    assert chosen['candidate'] == max(top1, key=top1.get)
+    assert set(chosen['fold_top1']['base']) == {
+        str(work / 'Anya'), str(work / 'Bill')}

@@ -12,10 +12,15 @@ parameters (``--cfg-options``). ``tools/analysis/run_benchmark.sh`` with
     python tools/analysis/benchmark_candidates.py options CONFIG trd w40 --work DEV
     python tools/analysis/benchmark_candidates.py choose DEV student --seeds 0 1
     python tools/analysis/benchmark_candidates.py chosen CONFIG DEV trd
+    python tools/analysis/benchmark_candidates.py choose FOLDS student --seeds 0 \
+        --from FOLDS/Anya FOLDS/Bill FOLDS/Faye FOLDS/John FOLDS/Steve
 
 ``choose`` picks the candidate with the highest mean development top-1 over
 the seeds (a tie goes to the candidate listed first) and records it in
-``DEV/choices.json``; a method's options are the chosen recipe's followed by
+``DEV/choices.json``; with ``--from`` it averages over the seeds of several
+development work dirs (leave-one-speaker-out folds, one per development
+speaker; ``tools/analysis/run_dev_folds.sh``) and records each fold's mean
+too; a method's options are the chosen recipe's followed by
 its own, so ``options``/``chosen`` of a method need the student's choice
 first. A recipe becomes options of the given config: its epochs set the
 training length, the cosine schedule's length and the one validation at the
@@ -125,32 +130,55 @@ def dev_top1(work, kind, name, seeds):
     return found
 
 
-def train_top1(work, kind, names, seeds):
-    """``{candidate: mean last-epoch training top-1}`` where the runs'
-    ``result.json`` has ``train_top1`` (None otherwise)."""
+def train_top1(works, kind, names, seeds):
+    """``{candidate: mean last-epoch training top-1}`` over the runs of
+    every work dir where their ``result.json`` has ``train_top1`` (None
+    otherwise)."""
     means = {}
     for name in names:
         values = []
-        for seed in seeds:
-            with open(osp.join(work, f'{kind}@{name}_seed{seed}',
-                               'result.json')) as file:
-                values.append(json.load(file).get('train_top1'))
+        for work in works:
+            for seed in seeds:
+                with open(osp.join(work, f'{kind}@{name}_seed{seed}',
+                                   'result.json')) as file:
+                    values.append(json.load(file).get('train_top1'))
         means[name] = None if None in values else sum(values) / len(values)
     return means
 
 
-def choose(candidates, work, kind, seeds):
+def choose(candidates, work, kind, seeds, folds=None):
     """Pick the best candidate of ``kind`` on the development runs and
-    record it (with every candidate's mean) in ``WORK/choices.json``."""
-    means = {}
+    record it (with every candidate's mean) in ``WORK/choices.json``.
+
+    Args:
+        candidates (dict): As :func:`load_candidates` returns.
+        work (str): Where ``choices.json`` goes; also the runs' work dir
+            when ``folds`` is None.
+        kind (str): ``student`` or a method.
+        seeds (list[int]): Development seeds.
+        folds (list[str], optional): Work dirs of several development
+            speakers: the mean is over every fold and seed (each fold's
+            mean is recorded in ``fold_top1``).
+
+    Returns:
+        tuple[str, dict]: The chosen candidate and ``{candidate: mean}``.
+    """
+    works = list(folds) if folds else [work]
+    means, per_fold = {}, {}
     for name in candidates_of(candidates, kind):
-        top1 = dev_top1(work, kind, name, seeds)
-        means[name] = sum(top1.values()) / len(top1)
+        per_fold[name] = {}
+        for fold in works:
+            top1 = dev_top1(fold, kind, name, seeds)
+            per_fold[name][fold] = sum(top1.values()) / len(top1)
+        means[name] = sum(per_fold[name].values()) / len(works)
     best = max(means, key=means.get)  # max keeps the first of a tie
     choices = read_choices(work)
     choices[kind] = dict(candidate=best, dev_top1=means, seeds=list(seeds),
-                         train_top1=train_top1(work, kind, candidates_of(
+                         train_top1=train_top1(works, kind, candidates_of(
                              candidates, kind), seeds))
+    if folds:
+        choices[kind]['fold_top1'] = per_fold
+    os.makedirs(work, exist_ok=True)
     path = osp.join(work, 'choices.json')
     with open(path + '.tmp', 'w') as file:
         json.dump(choices, file, indent=2)
@@ -182,6 +210,9 @@ def parse_args(argv=None):
     pick.add_argument('work')
     pick.add_argument('kind')
     pick.add_argument('--seeds', type=int, nargs='+', required=True)
+    pick.add_argument('--from', dest='folds', nargs='+', metavar='FOLD',
+                      help='average over these development work dirs '
+                      '(one per development speaker) instead of WORK')
     chosen = commands.add_parser('chosen', help="the chosen candidate's "
                                  'cfg-options')
     chosen.add_argument('config')
@@ -204,7 +235,7 @@ def main(argv=None):
                                    args.name, choices)))
         elif args.command == 'choose':
             best, means = choose(candidates, args.work, args.kind,
-                                 args.seeds)
+                                 args.seeds, args.folds)
             print(f'{args.kind}: chose {best} (' + ', '.join(
                 f'{name} {100 * top1:.1f}%' for name, top1 in means.items())
                 + ', mean development top-1)')

@@ -24,7 +24,8 @@
 # 2 validation speakers: the reported split, for final models only.
 # SPLIT=dev trains on 4 training speakers and validates on the development
 # speaker (tools/data/make_avletters_splits.py, $DEV_SPEAKER, default Bill):
-# the split every choice is made on (docs/benchmark_protocol.md). A work dir
+# the split every choice is made on (docs/benchmark_protocol.md); for
+# leave-one-speaker-out folds, one work dir per DEV_SPEAKER. A work dir
 # holds one split (default work_dirs/benchmark_avletters, or
 # work_dirs/benchmark_avletters_dev for SPLIT=dev).
 # EPOCHS overrides the configs' (and candidates') training epochs (e.g. EPOCHS=1 to try the
@@ -64,12 +65,20 @@ if [ -f "$WORK/split" ] && [ "$(cat "$WORK/split")" != "$SPLIT" ]; then
         "use another work dir" >&2
     exit 1
 fi
+DEV_SPEAKER=${DEV_SPEAKER:-Bill}
+if [ "$SPLIT" = dev ] && [ -f "$WORK/dev_speaker" ] \
+        && [ "$(cat "$WORK/dev_speaker")" != "$DEV_SPEAKER" ]; then
+    echo "$WORK holds runs validated on $(cat "$WORK/dev_speaker"); this is" \
+        "DEV_SPEAKER=$DEV_SPEAKER: use one work dir per development speaker" >&2
+    exit 1
+fi
 echo "$SPLIT" > "$WORK/split"
+if [ "$SPLIT" = dev ]; then echo "$DEV_SPEAKER" > "$WORK/dev_speaker"; fi
 TRAIN_LIST=$DATA_ROOT/train_list.txt
 VAL_LIST=$DATA_ROOT/val_list.txt
 if [ "$SPLIT" = dev ]; then
     python tools/data/make_avletters_splits.py "$DATA_ROOT" \
-        --out-dir "$WORK/splits" --dev-speaker "${DEV_SPEAKER:-Bill}"
+        --out-dir "$WORK/splits" --dev-speaker "$DEV_SPEAKER"
     TRAIN_LIST=$WORK/splits/dev_train_list.txt
     VAL_LIST=$WORK/splits/dev_val_list.txt
 fi

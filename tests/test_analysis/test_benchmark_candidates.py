@@ -181,6 +181,20 @@ def test_cli_names_and_options(tmp_path):
         'optim_wrapper.architecture.optimizer.lr=0.004']
 
 
+def test_adopt_copies_a_choice_and_keeps_the_others(tmp_path):
+    source, work = tmp_path / 'folds', tmp_path / 'dev'
+    tool.write_choices(str(source), dict(student=dict(candidate='60e')))
+    tool.write_choices(str(work), dict(trd=dict(candidate='w40')))
+    assert tool.adopt(str(source), str(work), 'student') == '60e'
+    choices = tool.read_choices(str(work))
+    assert choices['student'] == dict(candidate='60e',
+                                      adopted_from=str(source))
+    assert choices['trd'] == dict(candidate='w40')
+    with pytest.raises(tool.CandidateError, match='trd: nothing chosen in '
+                       f'{source}'):
+        tool.adopt(str(source), str(work), 'trd')
+
+
 def test_fold_recipes_are_development_recipes(candidates):
     """The recipes compared over folds are recipes of the development list,
     under the same names."""

@@ -187,7 +187,8 @@ def test_final_runs_need_a_method(tmp_path):
 
 def test_dev_folds_choose_over_every_held_out_speaker(tmp_path, avletters):
     """run_dev_folds.sh: one SPLIT=dev work dir per held-out speaker, then
-    the recipe chosen on the mean over the folds."""
+    the recipe chosen on the mean over the folds, which a SPLIT=dev run
+    with CHOICES adopts instead of trying the recipes."""
     few = few_clips(tmp_path, avletters, 20, 4)
     candidates = tmp_path / 'candidates.py'
     candidates.write_text(CANDIDATES)
@@ -216,3 +217,15 @@ def test_dev_folds_choose_over_every_held_out_speaker(tmp_path, avletters):
     assert chosen['candidate'] == max(top1, key=top1.get)
     assert set(chosen['fold_top1']['base']) == {
         str(work / 'Anya'), str(work / 'Bill')}
+
+    # method tuning on one development speaker starts from that recipe
+    dev = tmp_path / 'dev'
+    tuned = subprocess.run(
+        ['bash', 'tools/analysis/run_benchmark.sh', str(dev)], cwd=REPO,
+        env=dict(env, SPLIT='dev', METHODS='', CHOICES=str(work)),
+        capture_output=True, text=True, timeout=600)
+    assert tuned.returncode == 0, tuned.stdout[-3000:] + tuned.stderr[-3000:]
+    assert '[train]' not in tuned.stdout
+    adopted = json.loads((dev / 'choices.json').read_text())['student']
+    assert adopted['candidate'] == chosen['candidate']
+    assert adopted['adopted_from'] == str(work)

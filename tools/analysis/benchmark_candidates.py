@@ -14,13 +14,16 @@ parameters (``--cfg-options``). ``tools/analysis/run_benchmark.sh`` with
     python tools/analysis/benchmark_candidates.py chosen CONFIG DEV trd
     python tools/analysis/benchmark_candidates.py choose FOLDS student --seeds 0 \
         --from FOLDS/Anya FOLDS/Bill FOLDS/Faye FOLDS/John FOLDS/Steve
+    python tools/analysis/benchmark_candidates.py adopt FOLDS DEV student
 
 ``choose`` picks the candidate with the highest mean development top-1 over
 the seeds (a tie goes to the candidate listed first) and records it in
 ``DEV/choices.json``; with ``--from`` it averages over the seeds of several
 development work dirs (leave-one-speaker-out folds, one per development
 speaker; ``tools/analysis/run_dev_folds.sh``) and records each fold's mean
-too; a method's options are the chosen recipe's followed by
+too; ``adopt`` copies a choice from one work dir's ``choices.json`` to
+another's (the recipe chosen over folds, for the method tuning of a
+``SPLIT=dev`` run with ``CHOICES``); a method's options are the chosen recipe's followed by
 its own, so ``options``/``chosen`` of a method need the student's choice
 first. A recipe becomes options of the given config: its epochs set the
 training length, the cosine schedule's length and the one validation at the
@@ -96,6 +99,15 @@ def read_choices(work):
         return {}
     with open(path) as file:
         return json.load(file)
+
+
+def write_choices(work, choices):
+    """Write ``WORK/choices.json`` atomically (creating WORK)."""
+    os.makedirs(work, exist_ok=True)
+    path = osp.join(work, 'choices.json')
+    with open(path + '.tmp', 'w') as file:
+        json.dump(choices, file, indent=2)
+    os.replace(path + '.tmp', path)
 
 
 def options(candidates, config, kind, name, choices):
@@ -178,12 +190,21 @@ def choose(candidates, work, kind, seeds, folds=None):
                              candidates, kind), seeds))
     if folds:
         choices[kind]['fold_top1'] = per_fold
-    os.makedirs(work, exist_ok=True)
-    path = osp.join(work, 'choices.json')
-    with open(path + '.tmp', 'w') as file:
-        json.dump(choices, file, indent=2)
-    os.replace(path + '.tmp', path)
+    write_choices(work, choices)
     return best, means
+
+
+def adopt(source, work, kind):
+    """Copy the choice of ``kind`` from ``SOURCE/choices.json`` into
+    ``WORK/choices.json`` (marked with ``adopted_from``)."""
+    chosen = read_choices(source)
+    if kind not in chosen:
+        raise CandidateError(f'{kind}: nothing chosen in '
+                             f'{osp.join(source, "choices.json")}')
+    choices = read_choices(work)
+    choices[kind] = dict(chosen[kind], adopted_from=osp.abspath(source))
+    write_choices(work, choices)
+    return choices[kind]['candidate']
 
 
 def ranking(choices):
@@ -218,6 +239,11 @@ def parse_args(argv=None):
     chosen.add_argument('config')
     chosen.add_argument('work')
     chosen.add_argument('kind')
+    copy = commands.add_parser('adopt', help="copy a choice from another "
+                               "work dir's choices.json")
+    copy.add_argument('source')
+    copy.add_argument('work')
+    copy.add_argument('kind')
     rank = commands.add_parser('ranking', help='chosen methods, best first')
     rank.add_argument('work')
     return parser.parse_args(argv)
@@ -246,6 +272,9 @@ def main(argv=None):
                                      f'{osp.join(args.work, "choices.json")}')
             print(' '.join(options(candidates, args.config, args.kind,
                                    choices[args.kind]['candidate'], choices)))
+        elif args.command == 'adopt':
+            print(f'{args.kind}: {adopt(args.source, args.work, args.kind)} '
+                  f'(chosen in {args.source})')
         else:
             print(' '.join(ranking(read_choices(args.work))))
     except CandidateError as error:

@@ -19,7 +19,9 @@
 # then each method's parameters on the chosen recipe; runs KIND@NAME_seedN),
 # and record the best of each in $WORK/choices.json (CANDIDATES=FILE for
 # another list). CHOICES=DEV_WORK_DIR makes a SPLIT=val run use those
-# choices.
+# choices; with SPLIT=dev, CHOICES=DIR takes the student recipe chosen there
+# (e.g. over folds by tools/analysis/run_dev_folds.sh) instead of trying the
+# recipes, and tunes the methods on it.
 # SPLIT=val (default) trains on the 5 training speakers and validates on the
 # 2 validation speakers: the reported split, for final models only.
 # SPLIT=dev trains on 4 training speakers and validates on the development
@@ -221,7 +223,10 @@ distill() {
         "${extra[@]}" "$@"
 }
 
-if [ "$SPLIT" = dev ]; then
+if [ "$SPLIT" = dev ] && [ -n "${CHOICES:-}" ]; then
+    echo "== 3/5 student recipe chosen in $CHOICES (e.g. over folds)"
+    candidates adopt "$CHOICES" "$WORK" student
+elif [ "$SPLIT" = dev ]; then
     recipes=$(candidates names student)
     echo "== 3/5 student recipes on the development split: $recipes (seeds $SEEDS)"
     for seed in $SEEDS; do
@@ -232,7 +237,8 @@ if [ "$SPLIT" = dev ]; then
     done
     drain
     candidates choose "$WORK" student --seeds $SEEDS
-
+fi
+if [ "$SPLIT" = dev ]; then
     echo "== 4/5 method parameters on the chosen recipe: $METHODS"
     for seed in $SEEDS; do
         for method in $METHODS; do

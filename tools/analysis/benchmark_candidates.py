@@ -24,13 +24,13 @@ speaker; ``tools/analysis/run_dev_folds.sh``) and records each fold's mean
 too; ``adopt`` copies a choice from one work dir's ``choices.json`` to
 another's (the recipe chosen over folds, for the method tuning of a
 ``SPLIT=dev`` run with ``CHOICES``). A method's options are the chosen
-recipe's followed by its own, so ``options``/``chosen`` of a method need
-the student's choice first. A recipe becomes options of the given config: its epochs set the
-training length, the cosine schedule's length and the one validation at the
-end; its learning rate goes to the optimizer (of the student's
-``optim_wrapper``, or of ``optim_wrapper.architecture`` in a distillation
-config). ``ranking`` prints the chosen methods by development top-1, best
-first. Nothing here reads the validation speakers.
+recipe's followed by its own, so ``options``/``chosen`` of a method need the
+student's choice first. A recipe becomes options of the given config: its
+epochs set the training length, the cosine schedule's length and the one
+validation at the end; its learning rate goes to the optimizer (of the
+student's ``optim_wrapper``, or of ``optim_wrapper.architecture`` in a
+distillation config). ``ranking`` prints the chosen methods by development
+top-1, best first. Nothing here reads the validation speakers.
 """
 import argparse
 import json

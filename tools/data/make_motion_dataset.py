@@ -17,7 +17,8 @@ a 32-pixel frame, wrapping around its edges. Between consecutive frames the
 direction is plain; between frames 4 apart the shape moves 10 to 20 pixels,
 and above 16 (speeds over 4) the shorter way round the frame is the
 opposite direction: a model that sees every 4th frame is fooled in part of
-the clips, one that sees every frame is not.
+the clips, one that sees every 2nd frame (5 to 10 pixel jumps, the demo's
+student) or every frame is not.
 
 Coordinates are image coordinates (x to the right, y *down*): an angle that
 increases turns clockwise on screen.

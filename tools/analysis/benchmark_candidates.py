@@ -126,9 +126,9 @@ def options(candidates, config, kind, name, choices):
     return recipe_options(recipe, config) + own[name]
 
 
-def dev_top1(work, kind, name, seeds):
-    """``{seed: top-1}`` of the runs ``<kind>@<name>_seed<N>``; missing runs
-    raise CandidateError naming them."""
+def dev_results(work, kind, name, seeds):
+    """``{seed: result.json}`` of the runs ``<kind>@<name>_seed<N>``;
+    missing runs raise CandidateError naming them."""
     found, missing = {}, []
     for seed in seeds:
         path = osp.join(work, f'{kind}@{name}_seed{seed}', 'result.json')
@@ -136,26 +136,16 @@ def dev_top1(work, kind, name, seeds):
             missing.append(path)
             continue
         with open(path) as file:
-            found[seed] = json.load(file)['top1']
+            found[seed] = json.load(file)
     if missing:
         raise CandidateError('not trained yet: ' + ', '.join(missing))
     return found
 
 
-def train_top1(works, kind, names, seeds):
-    """``{candidate: mean last-epoch training top-1}`` over the runs of
-    every work dir where their ``result.json`` has ``train_top1`` (None
-    otherwise)."""
-    means = {}
-    for name in names:
-        values = []
-        for work in works:
-            for seed in seeds:
-                with open(osp.join(work, f'{kind}@{name}_seed{seed}',
-                                   'result.json')) as file:
-                    values.append(json.load(file).get('train_top1'))
-        means[name] = None if None in values else sum(values) / len(values)
-    return means
+def mean_or_none(values):
+    """Mean of ``values``, or None if one of them is None (not logged)."""
+    values = list(values)
+    return None if None in values else sum(values) / len(values)
 
 
 def choose(candidates, work, kind, seeds, folds=None):
@@ -176,18 +166,21 @@ def choose(candidates, work, kind, seeds, folds=None):
         tuple[str, dict]: The chosen candidate and ``{candidate: mean}``.
     """
     works = list(folds) if folds else [work]
-    means, per_fold = {}, {}
+    means, per_fold, train = {}, {}, {}
     for name in candidates_of(candidates, kind):
-        per_fold[name] = {}
-        for fold in works:
-            top1 = dev_top1(fold, kind, name, seeds)
-            per_fold[name][fold] = sum(top1.values()) / len(top1)
+        results = {fold: dev_results(fold, kind, name, seeds)
+                   for fold in works}
+        per_fold[name] = {fold: mean_or_none(r['top1'] for r in
+                                             runs.values())
+                          for fold, runs in results.items()}
         means[name] = sum(per_fold[name].values()) / len(works)
+        # last-epoch training top-1 where result.json has it
+        train[name] = mean_or_none(r.get('train_top1') for runs in
+                                   results.values() for r in runs.values())
     best = max(means, key=means.get)  # max keeps the first of a tie
     choices = read_choices(work)
     choices[kind] = dict(candidate=best, dev_top1=means, seeds=list(seeds),
-                         train_top1=train_top1(works, kind, candidates_of(
-                             candidates, kind), seeds))
+                         train_top1=train)
     if folds:
         choices[kind]['fold_top1'] = per_fold
     write_choices(work, choices)

@@ -20,8 +20,8 @@ import os.path as osp
 import sys
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from benchmark_stats import (distillation_ratio, mean_std,  # noqa: E402
-                             paired_difference)
+from benchmark_stats import (distillation_ratio, is_gain,  # noqa: E402
+                             mean_std, paired_difference)
 
 MODELS = ('teacher', 'alone', 'distilled')
 
@@ -53,18 +53,21 @@ def summarize(paths):
 
     Returns:
         dict: ``runs`` (name, top-1 of each model, ``gain`` = distilled -
-        alone, ``gap`` = teacher - alone, in points) and ``gain`` /
-        ``gap`` (mean, std) over runs, ``positive`` (runs with a gain > 0).
+        alone, ``gap`` = teacher - alone, in points), ``gain`` / ``gap``
+        (mean, std) over runs, ``positive`` (runs with a gain > 0) and,
+        from two runs on, ``gain_ci`` (95% t interval of the paired
+        difference) and ``ratio`` (mean gain / mean gap, None when the
+        teacher does not beat the student alone).
     """
     names = [osp.basename(osp.dirname(osp.abspath(p))) for p in paths]
     if len(set(names)) < len(names):
         raise ValueError(f'runs are named by their folders, which repeat: '
                          f'{names} ({paths})')
     runs = []
-    for path in paths:
+    for name, path in zip(names, paths):
         top1 = read_run(path)
         runs.append(dict(
-            run=osp.basename(osp.dirname(osp.abspath(path))), **top1,
+            run=name, **top1,
             gain=top1['distilled'] - top1['alone'],
             gap=top1['teacher'] - top1['alone']))
     result = dict(
@@ -100,9 +103,9 @@ def main(argv=None):
           f'{result["positive"]} of {n})')
     if result['gain_ci'] is not None:
         low, high = result['gain_ci']
+        side = 'above' if is_gain(result['gain_ci']) else 'not above'
         print(f'distilled - alone, 95% t interval: [{low:+.1f}, '
-              f'{high:+.1f}] points ({"above" if low > 0 else "not above"} '
-              '0)')
+              f'{high:+.1f}] points ({side} 0)')
     print(f'teacher - alone: {gap:+.1f} +- {gap_std:.1f} points')
     if result['ratio'] is not None:
         print(f'distillation ratio (gain / (teacher - alone)): '

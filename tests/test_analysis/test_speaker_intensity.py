@@ -27,5 +27,5 @@ def test_undecodable_video(tmp_path):
     (tmp_path / 'videos' / 'A1_Zed.mp4').write_bytes(b'not a video')
     with pytest.raises(ValueError, match='A1_Zed.mp4: no frame'):
         tool.speaker_intensity(str(tmp_path))
-    np.testing.assert_equal(tool.SPEAKER.match('B2_Kate.mp4')['speaker'],
+    np.testing.assert_equal(tool.CLIP.match('B2_Kate.mp4')['speaker'],
                             'Kate')

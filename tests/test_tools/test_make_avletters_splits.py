@@ -119,3 +119,14 @@ def test_defaults():
     assert tool.parse_args([]).root == '../shared/data/avletters'
     assert osp.basename(AVLETTERS) == 'avletters'
     assert tool.parse_args([]).dev_speaker == 'Bill'
+
+
+def test_list_speakers_prints_training_speakers_only(tmp_path, avletters,
+                                                     capsys):
+    tool.main([avletters, '--list-speakers', '--out-dir',
+               str(tmp_path / 'out')])
+    assert capsys.readouterr().out.split() == sorted(TRAIN_SPEAKERS)
+    assert not (tmp_path / 'out').exists()  # nothing written
+    (tmp_path / 'train_list.txt').write_text('A1_Bill.mp4 0\nA1 0\n')
+    with pytest.raises(SystemExit, match='train_list.txt:2: cannot parse'):
+        tool.main([str(tmp_path), '--list-speakers'])

@@ -15,10 +15,12 @@
 # one development speaker (run_benchmark.sh SPLIT=dev).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+bash tools/setup_env.sh
+export PATH="$PWD/.venv/bin:$PATH"
 WORK=${1:-work_dirs/benchmark_avletters_folds}
 DATA_ROOT=${DATA_ROOT:-../shared/data/avletters}
-SPEAKERS=${SPEAKERS:-$(sed -E 's/^[A-Z][0-9]+_([A-Za-z]+)\..*/\1/' \
-    "$DATA_ROOT/train_list.txt" | sort -u | tr '\n' ' ')}
+SPEAKERS=${SPEAKERS:-$(python tools/data/make_avletters_splits.py "$DATA_ROOT" \
+    --list-speakers)}
 export SEEDS=${SEEDS:-0} DATA_ROOT
 folds=()
 for speaker in $SPEAKERS; do
@@ -28,6 +30,6 @@ for speaker in $SPEAKERS; do
     folds+=("$WORK/$speaker")
 done
 echo "==== mean over the folds ${SPEAKERS}"
-.venv/bin/python tools/analysis/benchmark_candidates.py \
+python tools/analysis/benchmark_candidates.py \
     --candidates "${CANDIDATES:-configs/benchmark/avletters/dev_candidates.yml}" \
     choose "$WORK" student --seeds $SEEDS --from "${folds[@]}"

@@ -13,13 +13,14 @@ values (0-255, all frames and channels), and mean frames per clip.
 import argparse
 import glob
 import os.path as osp
-import re
+import sys
 from collections import defaultdict
 
 import cv2
 import numpy as np
 
-SPEAKER = re.compile(r'^[A-Z]\d+_(?P<speaker>[A-Za-z]+)\.\w+$')
+sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', 'data'))
+from make_avletters_splits import CLIP  # noqa: E402
 
 
 def read_frames(path):
@@ -42,7 +43,7 @@ def speaker_intensity(root, clips=10):
     ``clips`` videos of each speaker in ``ROOT/videos``."""
     by_speaker = defaultdict(list)
     for path in sorted(glob.glob(osp.join(root, 'videos', '*'))):
-        found = SPEAKER.match(osp.basename(path))
+        found = CLIP.match(osp.basename(path))
         if found and len(by_speaker[found['speaker']]) < clips:
             by_speaker[found['speaker']].append(path)
     stats = {}

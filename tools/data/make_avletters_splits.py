@@ -12,7 +12,7 @@ writes ``dev_train_list.txt`` (4 speakers, 312 clips) and
 ``dev_val_list.txt`` (the development speaker, 78 clips). With ``--folds``
 it writes ``fold_<speaker>_train.txt`` / ``fold_<speaker>_val.txt`` for
 every training speaker instead (leave-one-speaker-out, for a later, more
-expensive protocol). Lines are copied verbatim from ``train_list.txt``
+expensive protocol); ``--list-speakers`` only prints the training speakers. Lines are copied verbatim from ``train_list.txt``
 (``A1_Anya.mp4 0``), so the lists work with the same ``data_prefix``::
 
     SPLITS=work_dirs/avletters_splits
@@ -217,12 +217,19 @@ def parse_args(argv=None):
     parser.add_argument('--folds', action='store_true',
                         help='write leave-one-speaker-out lists for every '
                         'training speaker instead')
+    parser.add_argument('--list-speakers', action='store_true',
+                        help='only print the training speakers, in list '
+                        'order, separated by spaces')
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
     try:
+        if args.list_speakers:
+            print(' '.join(speakers_of(read_list(
+                osp.join(args.root, 'train_list.txt')))))
+            return
         for speaker, wrong in incomplete_speakers(
                 osp.join(args.root, 'train_list.txt')).items():
             print(f'warning: {speaker} is incomplete ({wrong}; expected '

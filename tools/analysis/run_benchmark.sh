@@ -75,10 +75,10 @@ if [ "$SPLIT" = dev ] && [ -f "$WORK/dev_speaker" ] \
     exit 1
 fi
 echo "$SPLIT" > "$WORK/split"
-if [ "$SPLIT" = dev ]; then echo "$DEV_SPEAKER" > "$WORK/dev_speaker"; fi
 TRAIN_LIST=$DATA_ROOT/train_list.txt
 VAL_LIST=$DATA_ROOT/val_list.txt
 if [ "$SPLIT" = dev ]; then
+    echo "$DEV_SPEAKER" > "$WORK/dev_speaker"
     python tools/data/make_avletters_splits.py "$DATA_ROOT" \
         --out-dir "$WORK/splits" --dev-speaker "$DEV_SPEAKER"
     TRAIN_LIST=$WORK/splits/dev_train_list.txt
@@ -223,22 +223,23 @@ distill() {
         "${extra[@]}" "$@"
 }
 
-if [ "$SPLIT" = dev ] && [ -n "${CHOICES:-}" ]; then
-    echo "== 3/5 student recipe chosen in $CHOICES (e.g. over folds)"
-    candidates adopt "$CHOICES" "$WORK" student
-elif [ "$SPLIT" = dev ]; then
-    recipes=$(candidates names student)
-    echo "== 3/5 student recipes on the development split: $recipes (seeds $SEEDS)"
-    for seed in $SEEDS; do
-        for recipe in $recipes; do
-            opts=$(candidates options "$STUDENT_CFG" student "$recipe")
-            spawn train "student@${recipe}_seed$seed" "$STUDENT_CFG" "$seed" $opts
-        done
-    done
-    drain
-    candidates choose "$WORK" student --seeds $SEEDS
-fi
 if [ "$SPLIT" = dev ]; then
+    if [ -n "${CHOICES:-}" ]; then
+        echo "== 3/5 student recipe chosen in $CHOICES (e.g. over folds)"
+        candidates adopt "$CHOICES" "$WORK" student
+    else
+        recipes=$(candidates names student)
+        echo "== 3/5 student recipes on the development split: $recipes (seeds $SEEDS)"
+        for seed in $SEEDS; do
+            for recipe in $recipes; do
+                opts=$(candidates options "$STUDENT_CFG" student "$recipe")
+                spawn train "student@${recipe}_seed$seed" "$STUDENT_CFG" "$seed" $opts
+            done
+        done
+        drain
+        candidates choose "$WORK" student --seeds $SEEDS
+    fi
+
     echo "== 4/5 method parameters on the chosen recipe: $METHODS"
     for seed in $SEEDS; do
         for method in $METHODS; do

@@ -30,6 +30,8 @@ def test_each_method_gets_the_students_budget(candidates):
     budget = len(candidates['student'])
     assert budget >= 4
     for kind, own in candidates.items():
+        if kind == 'teacher':  # teachers are not tuned against a budget
+            continue
         assert len(own) == budget, kind
         # the first candidate is the config as it is
         assert not next(iter(own.values())), kind
@@ -49,6 +51,9 @@ def test_every_option_names_an_existing_number(candidates):
     for recipe in candidates['student']:
         choices['student'] = dict(candidate=recipe)
         for kind, own in candidates.items():
+            if kind == 'teacher':  # none in this list
+                assert not own
+                continue
             path = config_path(kind)
             cfg = Config.fromfile(path)
             for name in own:
@@ -198,7 +203,82 @@ def test_adopt_copies_a_choice_and_keeps_the_others(tmp_path):
 def test_fold_recipes_are_development_recipes(candidates):
     """The recipes compared over folds are recipes of the development list,
     under the same names."""
-    folds = tool.load_candidates(f'{BENCH}/fold_candidates.yml')
-    assert list(folds) == ['student'] and len(folds['student']) >= 2
-    for name, recipe in folds['student'].items():
-        assert candidates['student'][name] == recipe, name
+    for path in ('fold_candidates.yml', 'fold_teacher_candidates.yml'):
+        folds = tool.load_candidates(f'{BENCH}/{path}')
+        assert set(folds) == {'student', 'teacher'}, path
+        for name, recipe in folds['student'].items():
+            assert candidates['student'][name] == recipe, name
+    assert len(tool.load_candidates(f'{BENCH}/fold_candidates.yml')
+               ['student']) >= 2
+
+
+def test_teacher_candidates_cost_3x_the_student():
+    """Each single-network teacher candidate trains its own config (which
+    the recipe's options fit) and costs at least 3x the student's
+    multiply-adds."""
+    report = load_script('tools/analysis/benchmark_report.py')
+    teachers = tool.load_candidates(
+        f'{BENCH}/fold_teacher_candidates.yml')['teacher']
+    assert teachers
+    for name, recipe in teachers.items():
+        config = Config.fromfile(f'{REPO}/{recipe["config"]}')
+        for option in tool.recipe_options(recipe, recipe['config']):
+            key, value = option.split('=')
+            assert type(lookup(config, key)) in (int, float), (name, key)
+        costs = report.model_costs(
+            dict(student=(config_path('student'), 8),
+                 teacher=(f'{REPO}/{recipe["config"]}',
+                          config.model.backbone.num_segments)), repeats=1)
+        ratio = costs['teacher']['gflops'] / costs['student']['gflops']
+        assert ratio >= 3, (name, ratio)
+
+
+def test_teacher_candidates_need_a_config(tmp_path):
+    bad = tmp_path / 'bad_candidates.py'
+    bad.write_text("student = {'a': dict(epochs=3)}\n"
+                   "teacher = {'big': dict(epochs=3, config='nowhere.py')}\n"
+                   'methods = {}\n')
+    with pytest.raises(tool.CandidateError,
+                       match="teacher 'big' needs a 'config'.*'nowhere.py'"):
+        tool.load_candidates(str(bad))
+    bad.write_text("student = {'a': dict(epochs=3)}\n"
+                   "teacher = {'big': dict(frames=16)}\nmethods = {}\n")
+    with pytest.raises(tool.CandidateError,
+                       match=r"teacher recipe 'big' sets \['frames'\]"):
+        tool.load_candidates(str(bad))
+
+
+def test_compare_teacher_and_student_over_folds(tmp_path):
+    """Paired difference of the chosen teacher and student over the folds
+    (hand-computed: differences +.10, +.20, +.00; mean .10, std .10,
+    t(0.975, 2) = 4.303 -> half-width .2484)."""
+    tops = dict(Anya=(.20, .30), Bill=(.10, .30), Faye=(.30, .30))
+    work = tmp_path / 'folds'
+    choices = dict(
+        student=dict(candidate='60e', fold_top1=dict(
+            **{'60e': {str(tmp_path / f): s for f, (s, _) in tops.items()}},
+            **{'30e': {str(tmp_path / f): .0 for f in tops}})),
+        teacher=dict(candidate='16f', fold_top1={'16f': {
+            str(tmp_path / f): t for f, (_, t) in tops.items()}}),
+        trd=dict(candidate='w10', dev_top1=dict(w10=.3)))
+    tool.write_choices(str(work), choices)
+    diff, (label_a, a), (label_b, b) = tool.compare(
+        choices, 'teacher', 'student')
+    assert (label_a, label_b) == ('teacher@16f', 'student@60e')
+    assert a['Bill'] == .30 and b['Bill'] == .10
+    assert diff.mean == pytest.approx(.10) and diff.n == 3
+    assert diff.ci == pytest.approx((.10 - .2484, .10 + .2484), abs=1e-4)
+    diff, *_ = tool.compare(choices, 'student@60e', 'student@30e')
+    assert diff.mean == pytest.approx(.20)
+    with pytest.raises(tool.CandidateError, match='trd: not chosen over'):
+        tool.compare(choices, 'trd', 'student')
+    with pytest.raises(tool.CandidateError, match="no candidate '90e'"):
+        tool.compare(choices, 'student@90e', 'student')
+    assert tool.ranking(choices) == ['trd']
+    result = run_python(args=['tools/analysis/benchmark_candidates.py',
+                              'compare', str(work), 'teacher', 'student'])
+    assert result.returncode == 0, result.stderr
+    assert 'Bill: teacher@16f 30.0%, student@60e 10.0%, +20.0' in \
+        result.stdout
+    assert ('teacher@16f - student@60e over 3 folds: +10.0 +- 10.0 points, '
+            '95% interval [-14.8, +34.8]') in result.stdout

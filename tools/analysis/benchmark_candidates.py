@@ -16,6 +16,13 @@ parameters (``--cfg-options``). ``tools/analysis/run_benchmark.sh`` with
         --from FOLDS/Anya FOLDS/Bill FOLDS/Faye FOLDS/John FOLDS/Steve
     python tools/analysis/benchmark_candidates.py adopt FOLDS DEV student
 
+A ``teacher`` section (optional) lists single-network teacher candidates:
+a recipe plus the ``config`` they train (runs ``teacher@<candidate>_seed<N>``
+beside the student recipes), chosen like them::
+
+    python tools/analysis/benchmark_candidates.py config teacher 16f-72px-40e
+    python tools/analysis/benchmark_candidates.py compare FOLDS teacher student
+
 ``choose`` picks the candidate with the highest mean development top-1 over
 the seeds (a tie goes to the candidate listed first) and records it in
 ``DEV/choices.json``; with ``--from`` it averages over the seeds of several
@@ -30,7 +37,10 @@ epochs set the training length, the cosine schedule's length and the one
 validation at the end; its learning rate goes to the optimizer (of the
 student's ``optim_wrapper``, or of ``optim_wrapper.architecture`` in a
 distillation config). ``ranking`` prints the chosen methods by development
-top-1, best first. Nothing here reads the validation speakers.
+top-1, best first. ``compare`` prints the paired difference between two
+choices over the folds they were chosen on (``KIND`` for its chosen
+candidate, ``KIND@CANDIDATE`` for another), with a 95% t interval. Nothing
+here reads the validation speakers.
 """
 import argparse
 import json
@@ -38,9 +48,14 @@ import os
 import os.path as osp
 import sys
 
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+from benchmark_stats import paired_difference  # noqa: E402
+
 CANDIDATES = 'configs/benchmark/avletters/dev_candidates.yml'
 STUDENT = 'student'
+TEACHER = 'teacher'
 RECIPE_KEYS = ('epochs', 'lr')
+TEACHER_KEYS = RECIPE_KEYS + ('config', )
 
 
 class CandidateError(ValueError):
@@ -49,22 +64,36 @@ class CandidateError(ValueError):
 
 def load_candidates(path=CANDIDATES):
     """``{kind: {candidate: ...}}`` from the candidates file: kind
-    ``student`` (recipes: dicts of ``RECIPE_KEYS``) and one kind per method
-    (lists of cfg-options), candidates in file order."""
+    ``student`` (recipes: dicts of ``RECIPE_KEYS``), ``teacher`` (recipes
+    with a ``config``; none if the file has no such section) and one kind
+    per method (lists of cfg-options), candidates in file order."""
     from mmengine.config import Config
     cfg = Config.fromfile(path)
-    recipes = {name: dict(recipe) for name, recipe in cfg.student.items()}
-    for name, recipe in recipes.items():
-        unknown = set(recipe) - set(RECIPE_KEYS)
-        if unknown:
-            raise CandidateError(f'{path}: student recipe {name!r} sets '
-                                 f'{sorted(unknown)}; a recipe sets '
-                                 f'{", ".join(RECIPE_KEYS)}')
-    kinds = {STUDENT: recipes}
+    kinds = {STUDENT: recipes_of(path, STUDENT, cfg.student, RECIPE_KEYS),
+             TEACHER: recipes_of(path, TEACHER, cfg.get(TEACHER, {}),
+                                 TEACHER_KEYS)}
+    for name, recipe in kinds[TEACHER].items():
+        if not osp.isfile(recipe.get('config', '')):
+            raise CandidateError(f'{path}: teacher {name!r} needs a '
+                                 "'config' (an existing config file), "
+                                 f"not {recipe.get('config')!r}")
     kinds.update({method: {name: list(options)
                            for name, options in cands.items()}
                   for method, cands in cfg.methods.items()})
     return kinds
+
+
+def recipes_of(path, kind, section, keys):
+    """``{name: recipe}`` of a recipe section; CandidateError names a key
+    that is not one of ``keys``."""
+    recipes = {name: dict(recipe) for name, recipe in section.items()}
+    for name, recipe in recipes.items():
+        unknown = set(recipe) - set(keys)
+        if unknown:
+            raise CandidateError(f'{path}: {kind} recipe {name!r} sets '
+                                 f'{sorted(unknown)}; a {kind} recipe sets '
+                                 f'{", ".join(keys)}')
+    return recipes
 
 
 def recipe_options(recipe, config):
@@ -117,7 +146,7 @@ def options(candidates, config, kind, name, choices):
     if name not in own:
         raise CandidateError(f'{kind} has no candidate {name!r}; its '
                              f'candidates: {", ".join(own)}')
-    if kind == STUDENT:
+    if kind in (STUDENT, TEACHER):
         return recipe_options(own[name], config)
     if STUDENT not in choices:
         raise CandidateError(f'{kind}: choose the student recipe first '
@@ -203,8 +232,37 @@ def adopt(source, work, kind):
 def ranking(choices):
     """Chosen methods, best development top-1 first."""
     methods = {kind: entry['dev_top1'][entry['candidate']]
-               for kind, entry in choices.items() if kind != STUDENT}
+               for kind, entry in choices.items()
+               if kind not in (STUDENT, TEACHER)}
     return sorted(methods, key=lambda kind: -methods[kind])
+
+
+def fold_top1(choices, which):
+    """``(label, {fold: top-1})`` of ``KIND`` (its chosen candidate) or
+    ``KIND@CANDIDATE`` from a ``choices.json`` chosen over folds."""
+    kind, _, name = which.partition('@')
+    if kind not in choices or 'fold_top1' not in choices[kind]:
+        raise CandidateError(f'{kind}: not chosen over folds (run '
+                             'run_dev_folds.sh, or choose --from)')
+    name = name or choices[kind]['candidate']
+    if name not in choices[kind]['fold_top1']:
+        raise CandidateError(f'{kind} has no candidate {name!r}; its '
+                             f'candidates: {", ".join(choices[kind]["fold_top1"])}')
+    folds = choices[kind]['fold_top1'][name]
+    return f'{kind}@{name}', {osp.basename(fold): top1
+                              for fold, top1 in folds.items()}
+
+
+def compare(choices, first, second):
+    """Paired difference ``first - second`` over the folds of both
+    (:func:`benchmark_stats.paired_difference`), and both labels and
+    ``{fold: top-1}``."""
+    (label_a, a), (label_b, b) = (fold_top1(choices, first),
+                                  fold_top1(choices, second))
+    try:
+        return paired_difference(b, a), (label_a, a), (label_b, b)
+    except ValueError as error:
+        raise CandidateError(f'{label_a} vs {label_b}: {error}') from None
 
 
 def parse_args(argv=None):
@@ -237,6 +295,15 @@ def parse_args(argv=None):
     copy.add_argument('source')
     copy.add_argument('work')
     copy.add_argument('kind')
+    config = commands.add_parser('config', help="a teacher candidate's "
+                                 'config file')
+    config.add_argument('kind', choices=[TEACHER])
+    config.add_argument('name')
+    versus = commands.add_parser('compare', help='paired difference of two '
+                                 'choices over their folds')
+    versus.add_argument('work')
+    versus.add_argument('first', help='KIND or KIND@CANDIDATE')
+    versus.add_argument('second', help='KIND or KIND@CANDIDATE')
     rank = commands.add_parser('ranking', help='chosen methods, best first')
     rank.add_argument('work')
     return parser.parse_args(argv)
@@ -268,6 +335,23 @@ def main(argv=None):
         elif args.command == 'adopt':
             print(f'{args.kind}: {adopt(args.source, args.work, args.kind)} '
                   f'(chosen in {args.source})')
+        elif args.command == 'config':
+            teachers = candidates_of(candidates, args.kind)
+            if args.name not in teachers:
+                raise CandidateError(f'{args.kind} has no candidate '
+                                     f'{args.name!r}; its candidates: '
+                                     f'{", ".join(teachers)}')
+            print(teachers[args.name]['config'])
+        elif args.command == 'compare':
+            diff, (label_a, a), (label_b, b) = compare(
+                read_choices(args.work), args.first, args.second)
+            for fold in diff.seeds:
+                print(f'{fold}: {label_a} {100 * a[fold]:.1f}%, {label_b} '
+                      f'{100 * b[fold]:.1f}%, {100 * (a[fold] - b[fold]):+.1f}')
+            print(f'{label_a} - {label_b} over {diff.n} folds: '
+                  f'{100 * diff.mean:+.1f} +- {100 * diff.std:.1f} points, '
+                  f'95% interval [{100 * diff.ci[0]:+.1f}, '
+                  f'{100 * diff.ci[1]:+.1f}]')
         else:
             print(' '.join(ranking(read_choices(args.work))))
     except CandidateError as error:

@@ -18,8 +18,9 @@
 # configs/benchmark/avletters/dev_candidates.yml instead (student recipes,
 # then each method's parameters on the chosen recipe; runs KIND@NAME_seedN),
 # and record the best of each in $WORK/choices.json (CANDIDATES=FILE for
-# another list). CHOICES=DEV_WORK_DIR makes a SPLIT=val run use those
-# choices; with SPLIT=dev, CHOICES=DIR takes the student recipe chosen there
+# another list); the list's single-network teacher candidates (if any) train
+# beside the student recipes (runs teacher@NAME_seedN). CHOICES=DEV_WORK_DIR
+# makes a SPLIT=val run use those choices; with SPLIT=dev, CHOICES=DIR takes the student recipe chosen there
 # (e.g. over folds by tools/analysis/run_dev_folds.sh) instead of trying the
 # recipes, and tunes the methods on it.
 # SPLIT=val (default) trains on the 5 training speakers and validates on the
@@ -224,6 +225,17 @@ distill() {
 }
 
 if [ "$SPLIT" = dev ]; then
+    teachers=$(candidates names teacher)
+    if [ -n "$teachers" ]; then  # the longest runs first
+        echo "== 3/5 single-network teacher candidates: $teachers (seeds $SEEDS)"
+        for seed in $SEEDS; do
+            for name in $teachers; do
+                config=$(candidates config teacher "$name")
+                spawn train "teacher@${name}_seed$seed" "$config" "$seed" \
+                    $(candidates options "$config" teacher "$name")
+            done
+        done
+    fi
     if [ -n "${CHOICES:-}" ]; then
         echo "== 3/5 student recipe chosen in $CHOICES (e.g. over folds)"
         candidates adopt "$CHOICES" "$WORK" student
@@ -236,9 +248,10 @@ if [ "$SPLIT" = dev ]; then
                 spawn train "student@${recipe}_seed$seed" "$STUDENT_CFG" "$seed" $opts
             done
         done
-        drain
-        candidates choose "$WORK" student --seeds $SEEDS
     fi
+    drain
+    [ -n "${CHOICES:-}" ] || candidates choose "$WORK" student --seeds $SEEDS
+    [ -z "$teachers" ] || candidates choose "$WORK" teacher --seeds $SEEDS
 
     echo "== 4/5 method parameters on the chosen recipe: $METHODS"
     for seed in $SEEDS; do

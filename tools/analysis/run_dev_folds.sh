@@ -4,7 +4,9 @@
 # once per training speaker held out (tools/analysis/run_benchmark.sh with
 # SPLIT=dev DEV_SPEAKER=<speaker> METHODS="", work dir WORK/<speaker>), then
 # the recipe with the best mean development top-1 over every fold and seed,
-# recorded with each fold's figures in WORK/choices.json.
+# recorded with each fold's figures in WORK/choices.json; likewise the
+# single-network teacher candidates, if the list has some, and then the
+# chosen teacher against the chosen student recipe, fold by fold.
 #
 #   bash tools/analysis/run_dev_folds.sh [WORK]   (default work_dirs/benchmark_avletters_folds)
 #
@@ -30,6 +32,12 @@ for speaker in $SPEAKERS; do
     folds+=("$WORK/$speaker")
 done
 echo "==== mean over the folds ${SPEAKERS}"
-python tools/analysis/benchmark_candidates.py \
-    --candidates "${CANDIDATES:-configs/benchmark/avletters/dev_candidates.yml}" \
-    choose "$WORK" student --seeds $SEEDS --from "${folds[@]}"
+candidates() {
+    python tools/analysis/benchmark_candidates.py \
+        --candidates "${CANDIDATES:-configs/benchmark/avletters/dev_candidates.yml}" "$@"
+}
+candidates choose "$WORK" student --seeds $SEEDS --from "${folds[@]}"
+if [ -n "$(candidates names teacher)" ]; then
+    candidates choose "$WORK" teacher --seeds $SEEDS --from "${folds[@]}"
+    candidates compare "$WORK" teacher student
+fi

@@ -21,7 +21,7 @@ def config_path(kind):
     if kind == 'student':
         name = 'tsm_mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py'
     else:
-        name = f'{kind}_ensemble3-*.py'
+        name = f'{kind}_*.py'  # kd-kl_* is not kd-kl-single_*
     path, = glob.glob(f'{BENCH}/{name}')
     return path
 

@@ -115,3 +115,35 @@ def test_collect_records_threads_and_training_accuracy(tmp_path,
     assert result['threads'] == 2 and result['top1'] == .25
     assert result['train_top1'] == pytest.approx((.75 + .65) / 2)
     assert report_tool.last_epoch_train_top1(str(tmp_path / 'none')) is None
+
+
+def test_single_methods_report_the_single_teacher(work, monkeypatch):
+    """A *-single method's row takes the single-network teacher's accuracy
+    and cost; its ratio uses that teacher."""
+    single = ('configs/benchmark/avletters/'
+              'tsm_mobilenetv2-w0.5_1x1x16_72px_avletters-rgb.py')
+    built = {}
+
+    def costs(models, _):
+        built.update(models)
+        return dict({name: dict(COST) for name in models}, threads=1)
+
+    monkeypatch.setattr(report_tool, 'model_costs', costs)
+    for seed, top1 in ((0, .26), (1, .24), (2, .25)):
+        write_run(work, f'kd-kl-single_seed{seed}', top1, seed, .40)
+    args = ['report', str(work), '--student-config', STUDENT,
+            '--teacher-config', STUDENT, '--single-teacher-config', single,
+            '--methods', 'kd-kl', 'kd-kl-single']
+    with pytest.raises(SystemExit, match='single_teacher/result.json: '
+                       'missing'):
+        report_tool.main(args)
+    write_run(work, 'single_teacher', .40)
+    report_tool.main(args)
+    assert built['single_teacher'] == (single, 16)
+    lines = (work / 'results.md').read_text().splitlines()
+    row = next(line for line in lines if line.startswith('| kd-kl-single |'))
+    # ratio (0.25 - 0.21) / (0.40 - 0.21)
+    assert ('| TSM-MobileNetV2 x0.5, 16 frames, 72 px (single network) '
+            '| 40.0 |') in row and '| 0.21 |' in row
+    kd = next(line for line in lines if line.startswith('| kd-kl |'))
+    assert '(ensemble distillation), 8 frames | 30.0 |' in kd

@@ -37,11 +37,13 @@ def few_clips(tmp_path, avletters, train, val):
 
 def test_benchmark_script_runs_every_stage_and_resumes(tmp_path, avletters):
     work, publish = tmp_path / 'bench', tmp_path / 'publish'
-    first = run_benchmark(work, publish, avletters)
+    first = run_benchmark(work, publish, avletters,
+                          'kd-kl fewer-frames kd-kl-single')
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     runs = ['member_seed100', 'member_seed101', 'member_seed102',
-            'teacher_8frames', 'teacher_16frames', 'student_seed0',
-            'kd-kl_seed0', 'fewer-frames_seed0']
+            'teacher_8frames', 'teacher_16frames', 'single_teacher',
+            'student_seed0', 'kd-kl_seed0', 'fewer-frames_seed0',
+            'kd-kl-single_seed0']
     for run in runs:
         result = json.loads((work / run / 'result.json').read_text())
         assert 0 <= result['top1'] <= 1, run
@@ -52,13 +54,24 @@ def test_benchmark_script_runs_every_stage_and_resumes(tmp_path, avletters):
     table = (publish / 'results.md').read_text()
     assert '| kd-kl |' in table and '| fewer-frames |' in table
     assert '16 frames' in table
+    # kd-kl-single distils from the single network, trained with the first
+    # member seed on its own config
+    single = json.loads((work / 'single_teacher' / 'result.json').read_text())
+    assert single['seed'] == 100 and '1x1x16_72px' in single['config']
+    checkpoint = osp.basename(
+        (work / 'single_teacher' / 'last_checkpoint').read_text())
+    assert f'single_teacher/{checkpoint}' in \
+        (work / 'kd-kl-single_seed0.log').read_text()
+    row = next(line for line in table.splitlines()
+               if line.startswith('| kd-kl-single |'))
+    assert f'(single network) | {100 * single["top1"]:.1f} |' in row
     assert 'Top 1 Accuracy without KD' in (publish / 'metafile.yml').read_text()
     for plot in ('accuracy.png', 'training_curves.png'):
         assert (publish / plot).read_bytes()[:4] == b'\x89PNG'
 
     # the offline method, on 16 training and 8 validation clips
     few = few_clips(tmp_path, avletters, 16, 8)
-    methods = 'kd-kl fewer-frames kd-kl-stored'
+    methods = 'kd-kl fewer-frames kd-kl-single kd-kl-stored'
     offline = run_benchmark(work, publish, str(few), methods)
     assert offline.returncode == 0, \
         offline.stdout[-3000:] + offline.stderr[-3000:]

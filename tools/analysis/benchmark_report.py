@@ -3,7 +3,7 @@ results table of docs/benchmark.md, plots.
 
     python tools/analysis/benchmark_report.py collect RUN_DIR --config CFG [--seed S]
     python tools/analysis/benchmark_report.py report WORK_DIR --student-config CFG \
-        --teacher-config CFG --methods M [M ...]
+        --teacher-config CFG [--single-teacher-config CFG] --methods M [M ...]
 
 ``collect`` reads a finished run (its ``RUN_DIR.log`` and the
 ``vis_data/scalars.json`` files of every session, resumed ones included)
@@ -290,6 +290,46 @@ def write_metafile(rows, baseline, student_cost, path):
         yaml.safe_dump(meta, file, sort_keys=False)
 
 
+def teachers_of(args):
+    """``{run name: (label, config, frames)}`` of the benchmark's teachers:
+    the ensemble tested on 8 and 16 frames, and the single network (on the
+    frames of its config) if ``--single-teacher-config`` is given."""
+    teachers = {
+        f'teacher_{frames}frames': (
+            f'3 x TSM-MobileNetV2 x0.5 ensemble (ensemble distillation), '
+            f'{frames} frames', args.teacher_config, frames)
+        for frames in (8, 16)}
+    if args.single_teacher_config:
+        from mmengine.config import Config
+        cfg = Config.fromfile(args.single_teacher_config)
+        frames = cfg.model.backbone.num_segments
+        teachers['single_teacher'] = (
+            f'TSM-MobileNetV2 x0.5, {frames} frames, {cfg.crop_size} px '
+            '(single network)', args.single_teacher_config, frames)
+    return teachers
+
+
+def teacher_of(method):
+    """Run name of the teacher a method distils from: ``*-single``
+    methods the single network, ``fewer-frames`` the ensemble on 16
+    frames, the others the ensemble on the student's 8."""
+    if method.endswith('-single'):
+        return 'single_teacher'
+    return 'teacher_16frames' if method == 'fewer-frames' else \
+        'teacher_8frames'
+
+
+def read_top1(work, name):
+    """Top-1 of ``WORK/NAME/result.json``; exits naming the file if it is
+    missing."""
+    path = osp.join(work, name, 'result.json')
+    if not osp.isfile(path):
+        sys.exit(f'{path}: missing (the teacher {name} was not trained or '
+                 'tested; rerun tools/analysis/run_benchmark.sh)')
+    with open(path) as file:
+        return json.load(file)['top1']
+
+
 def report(args):
     """results.md, results.json, accuracy.png, training_curves.png."""
     import shutil
@@ -300,31 +340,30 @@ def report(args):
     baseline = mean_std([r['top1'] for r in baseline_runs.values()])
     threads = training_threads(work)
     split = SPLITS.get(read_split(work))
-    teacher = {}
-    for frames in (8, 16):
-        with open(osp.join(work, f'teacher_{frames}frames',
-                           'result.json')) as file:
-            teacher[frames] = json.load(file)['top1']
+    teachers = teachers_of(args)
+    teacher = {name: read_top1(work, name) for name in teachers
+               if name != 'single_teacher' or any(
+                   teacher_of(method) == name for method in args.methods)}
     costs = model_costs(dict(
         student=(args.student_config, 8),
-        teacher_8frames=(args.teacher_config, 8),
-        teacher_16frames=(args.teacher_config, 16)), args.repeats)
+        **{name: teachers[name][1:] for name in teacher}), args.repeats)
     rows = []
     for method in args.methods:
         runs = load_results(work, method, args.seeds)
         if not runs:
             print(f'[missing] {method}: no finished seed')
             continue
-        frames = 16 if method == 'fewer-frames' else 8
+        name = teacher_of(method)
         top1 = [runs[seed]['top1'] for seed in sorted(runs)]
         mean, std = mean_std(top1)
         rows.append(dict(
             method=method, config=runs[min(runs)]['config'],
             seeds=sorted(runs), top1=top1, top1_mean=mean, top1_std=std,
-            gain=mean - baseline[0], teacher_frames=frames,
-            teacher_top1=teacher[frames], **paired_columns(
+            gain=mean - baseline[0], teacher=name,
+            teacher_label=teachers[name][0],
+            teacher_top1=teacher[name], **paired_columns(
                 {s: r['top1'] for s, r in baseline_runs.items()},
-                {s: r['top1'] for s, r in runs.items()}, teacher[frames])))
+                {s: r['top1'] for s, r in runs.items()}, teacher[name])))
     student, lines = costs['student'], []
     lines.append('| Method | Teacher | Teacher top-1 | Student top-1 w/o KD '
                  '| Student top-1 with KD | Gain | Paired diff [95% CI] '
@@ -332,10 +371,9 @@ def report(args):
                  'params / GFLOPs / CPU latency | Config |')
     lines.append('|---|---|---|---|---|---|---|---|---|---|')
     for row in rows:
-        cost = costs[f'teacher_{row["teacher_frames"]}frames']
+        cost = costs[row['teacher']]
         lines.append(
-            f'| {row["method"]} | 3 x TSM-MobileNetV2 x0.5 ensemble, '
-            f'{row["teacher_frames"]} frames '
+            f'| {row["method"]} | {row["teacher_label"]} '
             f'| {100 * row["teacher_top1"]:.1f} '
             f'| {100 * baseline[0]:.1f} ± {100 * baseline[1]:.1f} '
             f'| {100 * row["top1_mean"]:.1f} ± {100 * row["top1_std"]:.1f} '
@@ -398,6 +436,9 @@ def parse_args(argv=None):
     every.add_argument('work_dir')
     every.add_argument('--student-config', required=True)
     every.add_argument('--teacher-config', required=True)
+    every.add_argument('--single-teacher-config',
+                       help='config of the single-network teacher '
+                       '(WORK/single_teacher) of the *-single methods')
     every.add_argument('--methods', nargs='+', required=True)
     every.add_argument('--seeds', type=int, nargs='+',
                        help='report only these seeds (default: all found)')

@@ -5,7 +5,10 @@
 #
 # Stages (each skipped when its result.json exists; an interrupted training
 # run resumes from its last epoch checkpoint):
-#   1. teacher members: the student recipe with seeds $MEMBER_SEEDS
+#   1. teacher members: the student recipe with seeds $MEMBER_SEEDS; and,
+#      if a method is named *-single, the single-network teacher
+#      ($SINGLE_TEACHER_CFG: more frames and pixels, seed: the first member
+#      seed), whose methods distil from it instead of the ensemble
 #   2. teacher: the members' ensemble (one checkpoint), tested on 8 and 16 frames
 #   3. students without distillation, seeds $SEEDS
 #   4. one distilled student per method in $METHODS and seed in $SEEDS
@@ -62,6 +65,7 @@ if [ -z "$METHODS" ] && [ "$SPLIT" = val ]; then
 fi
 STUDENT_CFG=$CFG/tsm_mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py
 TEACHER_CFG=$CFG/ensemble3_tsm-mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py
+SINGLE_TEACHER_CFG=$CFG/tsm_mobilenetv2-w0.5_1x1x16_72px_avletters-rgb.py
 mkdir -p "$WORK"
 if [ -f "$WORK/split" ] && [ "$(cat "$WORK/split")" != "$SPLIT" ]; then
     echo "$WORK holds SPLIT=$(cat "$WORK/split") runs; this is SPLIT=$SPLIT:" \
@@ -154,6 +158,10 @@ test_model() {
 
 if [ -n "$METHODS" ]; then  # the teacher, for the methods
 echo "== 1/5 teacher members (seeds $MEMBER_SEEDS; $JOBS at once)"
+SINGLE=$(for method in $METHODS; do case $method in *-single) echo "$method" ;; esac; done)
+if [ -n "$SINGLE" ]; then  # the longest run first
+    spawn train single_teacher "$SINGLE_TEACHER_CFG" "${MEMBER_SEEDS%% *}"
+fi
 for seed in $MEMBER_SEEDS; do
     spawn train "member_seed$seed" "$STUDENT_CFG" "$seed"
 done
@@ -170,6 +178,8 @@ TEACHER_CKPT=$WORK/teacher_ensemble.pth
 test_model teacher_8frames "$TEACHER_CFG" "$TEACHER_CKPT"
 test_model teacher_16frames "$TEACHER_CFG" "$TEACHER_CKPT" \
     test_dataloader.dataset.pipeline.1.twice_sample=True
+[ -z "$SINGLE" ] || SINGLE_CKPT=$WORK/single_teacher/$(basename \
+    "$(cat "$WORK/single_teacher/last_checkpoint")")
 fi
 
 # store_options METHOD CONFIG: the --cfg-options of an offline (*-stored)
@@ -215,12 +225,14 @@ kind_of() { echo "${1%-stored}"; }
 # student of METHOD as run NAME_seedSEED
 distill() {
     local method=$1 name=$2 seed=$3 config ckpt_key=model.teacher_ckpt
+    local ckpt=$TEACHER_CKPT
     shift 3
     config=$(ls "$CFG"/"$method"_*.py)
     grep -q MultiTeacherDistill "$config" && ckpt_key=model.teachers.teacher.ckpt
+    case $method in *-single) ckpt=$SINGLE_CKPT ;; esac
     local extra=()
     case $method in *-stored) extra=($(store_options "$method" "$config")) ;; esac
-    spawn train "${name}_seed$seed" "$config" "$seed" "$ckpt_key=$TEACHER_CKPT" \
+    spawn train "${name}_seed$seed" "$config" "$seed" "$ckpt_key=$ckpt" \
         "${extra[@]}" "$@"
 }
 
@@ -304,5 +316,6 @@ if [ "$SPLIT" = val ]; then
 fi
 python tools/analysis/benchmark_report.py report "$WORK" \
     --student-config "$STUDENT_CFG" --teacher-config "$TEACHER_CFG" \
+    --single-teacher-config "$SINGLE_TEACHER_CFG" \
     --methods $METHODS --seeds $SEEDS --publish-dir "${PUBLISH_DIR:-}" \
     --metafile "${METAFILE:-}"

@@ -4,11 +4,12 @@ from .load_flow_frames import LoadFlowFrames
 from .load_skeleton_heatmaps import LoadSkeletonHeatmaps
 from .load_teacher_outputs import (LoadTeacherOutputs,
                                    TeacherOutputsMissingError)
+from .resize_views import ResizeViews
 from .standardize_clip_intensity import StandardizeClipIntensity
 from .temporal_stride_views import TemporalStrideViews
 
 __all__ = [
     'FixedViews', 'LoadFlowFrames', 'LoadSkeletonHeatmaps',
-    'LoadTeacherOutputs', 'StandardizeClipIntensity',
+    'LoadTeacherOutputs', 'ResizeViews', 'StandardizeClipIntensity',
     'TeacherOutputsMissingError', 'TemporalStrideViews'
 ]

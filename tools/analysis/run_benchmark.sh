@@ -101,60 +101,7 @@ if [ -n "${EPOCHS:-}" ]; then
 param_scheduler.0.T_max=$EPOCHS param_scheduler.0.end=$EPOCHS"
 fi
 
-CORES=$(nproc)
-if [ -z "${JOBS:-}" ]; then
-    JOBS=$(( CORES < 4 ? CORES : 4 ))
-    command -v nvidia-smi > /dev/null && nvidia-smi -L > /dev/null 2>&1 && JOBS=1
-fi
-THREADS=$(( CORES / JOBS > 0 ? CORES / JOBS : 1 ))
-FAILED=0
-# spawn COMMAND...: run it in the background once fewer than JOBS run
-spawn() {
-    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || FAILED=1; done
-    [ "$FAILED" = 0 ] || { drain; exit 1; }
-    OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS "$@" &
-}
-# drain: wait for every spawned run; stop if one failed
-drain() {
-    while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n || FAILED=1; done
-    [ "$FAILED" = 0 ] || { echo "a run failed (see its log above)"; exit 1; }
-}
-
-# train NAME CONFIG SEED [--cfg-options values...]
-train() {
-    local name=$1 config=$2 seed=$3 dir=$WORK/$1
-    shift 3
-    if [ -f "$dir/result.json" ]; then echo "[done] $name"; return; fi
-    echo "[train] $name ($(date +%T))"
-    local resume=()
-    if [ -f "$dir/last_checkpoint" ]; then
-        # another thread count changes the arithmetic, so the result
-        if [ "$(cat "$dir/threads" 2> /dev/null)" != "$THREADS" ]; then
-            echo "$dir was started with $(cat "$dir/threads" 2> /dev/null \
-                || echo unrecorded) thread(s), this run uses $THREADS" \
-                "(JOBS=$JOBS): rerun with its JOBS or remove $dir" >&2
-            exit 1
-        fi
-        resume=(--resume)
-    fi
-    mkdir -p "$dir" && echo "$THREADS" > "$dir/threads"
-    python tools/train.py "$config" --work-dir "$dir" "${resume[@]}" \
-        --cfg-options randomness.seed="$seed" $DATA "$@" $SHORT \
-        > "$dir.log" 2>&1 || { tail -n 30 "$dir.log"; exit 1; }
-    python tools/analysis/benchmark_report.py collect "$dir" --config "$config" --seed "$seed"
-}
-
-# test NAME CONFIG CHECKPOINT [--cfg-options values...]
-test_model() {
-    local name=$1 config=$2 checkpoint=$3 dir=$WORK/$1
-    shift 3
-    if [ -f "$dir/result.json" ]; then echo "[done] $name"; return; fi
-    echo "[test] $name ($(date +%T))"
-    python tools/test.py "$config" "$checkpoint" --work-dir "$dir" \
-        --cfg-options $DATA "$@" > "$dir.log" 2>&1 \
-        || { tail -n 30 "$dir.log"; exit 1; }
-    python tools/analysis/benchmark_report.py collect "$dir" --config "$config"
-}
+source tools/analysis/benchmark_jobs.sh
 
 if [ -n "$METHODS" ]; then  # the teacher, for the methods
 echo "== 1/5 teacher members (seeds $MEMBER_SEEDS; $JOBS at once)"

@@ -1,0 +1,49 @@
+"""tools/analysis/run_msr_benchmark.sh end to end, shortened (1 epoch, two
+seeds, development split): teacher, students without and with
+distillation through the real entry points on the MSR Action3D skeletons,
+the paired table written, a second call skips every finished run, and a
+work dir of another split is refused."""
+import json
+import os
+import subprocess
+
+from conftest import REPO
+
+
+def run(work, **env):
+    env = dict(os.environ, EPOCHS='1', SEEDS='0 1', JOBS='2', **env)
+    return subprocess.run(
+        ['bash', 'tools/analysis/run_msr_benchmark.sh', str(work)], cwd=REPO,
+        env=env, capture_output=True, text=True, timeout=1500)
+
+
+def test_msr_benchmark_runs_resumes_and_keeps_its_split(tmp_path):
+    work = tmp_path / 'msr'
+    first = run(work, SPLIT='dev')
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    held_out = (work / 'splits' / 'dev_val_list.txt').read_text()
+    assert {line.split('_')[1] for line in held_out.splitlines()} == {'s05'}
+    runs = ['teacher', 'student_seed0', 'student_seed1', 'kd-kl_seed0',
+            'kd-kl_seed1']
+    for name in runs:
+        result = json.loads((work / name / 'result.json').read_text())
+        assert 0 <= result['top1'] <= 1, name
+    teacher = json.loads((work / 'teacher' / 'result.json').read_text())
+    assert 'stgcn_msr-action3d-joints.py' in teacher['config']
+    kd = json.loads((work / 'kd-kl_seed0' / 'result.json').read_text())
+    assert kd['teacher_top1'] == teacher['top1']  # the trained teacher
+    assert 'distill.loss_kl' in kd['curves']
+    # one validation, at the end of the single epoch
+    assert (work / 'student_seed0.log').read_text().count(
+        'Epoch(val) [1]') == 1
+    table = (work / 'results.md').read_text()
+    assert '| no KD (student) | 2 |' in table and '| kd-kl | 2 |' in table
+
+    second = run(work, SPLIT='dev')
+    assert second.returncode == 0, second.stdout[-3000:]
+    assert second.stdout.count('[done]') == len(runs)
+    assert '[train]' not in second.stdout
+
+    other = run(work, SPLIT='val')
+    assert other.returncode == 1
+    assert "holds runs of 'dev subject 5'; this is 'val'" in other.stderr

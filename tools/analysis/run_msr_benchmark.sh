@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The MSR Action3D skeleton benchmark: a full-size ST-GCN teacher distilled
+# into the tiny ST-GCN student on the same 3D joints (cross-subject split),
+# against the same student trained alone, seed by seed.
+#
+#   bash tools/analysis/run_msr_benchmark.sh [WORK_DIR]   (default work_dirs/benchmark_msr_action3d)
+#
+# Stages (each skipped when its result.json exists; an interrupted training
+# resumes from its last epoch checkpoint):
+#   1. teacher: configs/benchmark/msr_action3d/stgcn_msr-action3d-joints.py,
+#      seed $TEACHER_SEED (default 100)
+#   2. students without distillation, seeds $SEEDS (default 0 1 2 3 4)
+#   3. distilled students (kd-kl), seeds $SEEDS
+#   4. table: tools/analysis/benchmark_stats.py (paired differences with 95%
+#      intervals, distillation ratio) in WORK/results.md
+# SPLIT=val (default) trains on the 5 training subjects and validates once,
+# at the end, on the 5 test subjects: the reported split, for final models.
+# SPLIT=dev trains on 4 training subjects and validates on the development
+# subject (tools/data/make_msr_action3d_splits.py, $DEV_SUBJECT, default 5):
+# the split every choice is made on (docs/benchmark_protocol.md). A work dir
+# holds one split. EPOCHS overrides the configs' epochs; JOBS as in
+# run_benchmark.sh (tools/analysis/benchmark_jobs.sh). DATA_ROOT:
+# ../shared/data/msr_action3d.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+bash tools/setup_env.sh
+export PATH="$PWD/.venv/bin:$PATH"
+
+SPLIT=${SPLIT:-val}
+case $SPLIT in
+    val) WORK=${1:-work_dirs/benchmark_msr_action3d} ;;
+    dev) WORK=${1:-work_dirs/benchmark_msr_action3d_dev} ;;
+    *) echo "SPLIT=$SPLIT: use val (test subjects) or dev" >&2; exit 1 ;;
+esac
+CFG=configs/benchmark/msr_action3d
+STUDENT_CFG=configs/recognition/skeleton/stgcn-tiny_msr-action3d-joints.py
+TEACHER_CFG=$CFG/stgcn_msr-action3d-joints.py
+KD_CFG=$CFG/kd-kl_stgcn_stgcn-tiny_msr-action3d-joints.py
+DATA_ROOT=${DATA_ROOT:-../shared/data/msr_action3d}
+SEEDS=${SEEDS:-0 1 2 3 4}
+TEACHER_SEED=${TEACHER_SEED:-100}
+DEV_SUBJECT=${DEV_SUBJECT:-5}
+mkdir -p "$WORK"
+marker="$SPLIT"
+[ "$SPLIT" = val ] || marker="dev subject $DEV_SUBJECT"
+if [ -f "$WORK/split" ] && [ "$(cat "$WORK/split")" != "$marker" ]; then
+    echo "$WORK holds runs of '$(cat "$WORK/split")'; this is '$marker':" \
+        "use another work dir" >&2
+    exit 1
+fi
+echo "$marker" > "$WORK/split"
+TRAIN_LIST=$DATA_ROOT/train_list.txt
+VAL_LIST=$DATA_ROOT/test_list.txt
+if [ "$SPLIT" = dev ]; then
+    python tools/data/make_msr_action3d_splits.py "$DATA_ROOT" \
+        --out-dir "$WORK/splits" --dev-subject "$DEV_SUBJECT"
+    TRAIN_LIST=$WORK/splits/dev_train_list.txt
+    VAL_LIST=$WORK/splits/dev_val_list.txt
+fi
+DATA=""
+for loader in train val test; do
+    list=$VAL_LIST
+    [ "$loader" = train ] && list=$TRAIN_LIST
+    DATA="$DATA ${loader}_dataloader.dataset.ann_file=$list
+${loader}_dataloader.dataset.data_prefix.skeleton=$DATA_ROOT/skeletons"
+done
+# one validation, after the last epoch (the reported split is seen once)
+n=${EPOCHS:-$(python -c "from mmengine.config import Config
+print(Config.fromfile('$STUDENT_CFG').train_cfg.max_epochs)")}
+SHORT="train_cfg.max_epochs=$n train_cfg.val_interval=$n
+param_scheduler.0.T_max=$n param_scheduler.0.end=$n
+default_hooks.checkpoint.max_keep_ckpts=1"
+source tools/analysis/benchmark_jobs.sh
+
+echo "== 1/4 teacher (seed $TEACHER_SEED)"
+spawn train teacher "$TEACHER_CFG" "$TEACHER_SEED"
+echo "== 2/4 students without distillation (seeds $SEEDS; $JOBS at once)"
+for seed in $SEEDS; do
+    spawn train "student_seed$seed" "$STUDENT_CFG" "$seed"
+done
+drain
+TEACHER_CKPT=$WORK/teacher/$(basename "$(cat "$WORK/teacher/last_checkpoint")")
+echo "== 3/4 distilled students (kd-kl, seeds $SEEDS)"
+for seed in $SEEDS; do
+    spawn train "kd-kl_seed$seed" "$KD_CFG" "$seed" model.teacher_ckpt="$TEACHER_CKPT"
+done
+drain
+echo "== 4/4 table: $WORK/results.md"
+python tools/analysis/benchmark_stats.py "$WORK" --methods kd-kl \
+    --out "$WORK/results.md"

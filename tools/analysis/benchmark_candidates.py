@@ -121,6 +121,16 @@ def candidates_of(candidates, kind):
     return candidates[kind]
 
 
+def candidate_of(candidates, kind, name):
+    """One candidate of one kind; CandidateError lists the kind's
+    candidates."""
+    own = candidates_of(candidates, kind)
+    if name not in own:
+        raise CandidateError(f'{kind} has no candidate {name!r}; its '
+                             f'candidates: {", ".join(own)}')
+    return own[name]
+
+
 def read_choices(work):
     """``WORK/choices.json`` as a dict (empty if there is none yet)."""
     path = osp.join(work, 'choices.json')
@@ -142,17 +152,14 @@ def write_choices(work, choices):
 def options(candidates, config, kind, name, choices):
     """The cfg-options of candidate ``name`` of ``kind`` for ``config``: for
     a method, the chosen student recipe's options first."""
-    own = candidates_of(candidates, kind)
-    if name not in own:
-        raise CandidateError(f'{kind} has no candidate {name!r}; its '
-                             f'candidates: {", ".join(own)}')
+    own = candidate_of(candidates, kind, name)
     if kind in (STUDENT, TEACHER):
-        return recipe_options(own[name], config)
+        return recipe_options(own, config)
     if STUDENT not in choices:
         raise CandidateError(f'{kind}: choose the student recipe first '
                              '(choices.json has no "student")')
     recipe = candidates[STUDENT][choices[STUDENT]['candidate']]
-    return recipe_options(recipe, config) + own[name]
+    return recipe_options(recipe, config) + own
 
 
 def dev_results(work, kind, name, seeds):
@@ -336,12 +343,8 @@ def main(argv=None):
             print(f'{args.kind}: {adopt(args.source, args.work, args.kind)} '
                   f'(chosen in {args.source})')
         elif args.command == 'config':
-            teachers = candidates_of(candidates, args.kind)
-            if args.name not in teachers:
-                raise CandidateError(f'{args.kind} has no candidate '
-                                     f'{args.name!r}; its candidates: '
-                                     f'{", ".join(teachers)}')
-            print(teachers[args.name]['config'])
+            print(candidate_of(candidates, args.kind,
+                               args.name)['config'])
         elif args.command == 'compare':
             diff, (label_a, a), (label_b, b) = compare(
                 read_choices(args.work), args.first, args.second)

@@ -16,12 +16,13 @@ COST = dict(params_m=1.0, gflops=0.1, latency_ms=2.0, input=[1, 8, 3, 48,
                                                               48])
 
 
-def write_run(work, name, top1, seed=None, teacher=None, threads=1):
+def write_run(work, name, top1, seed=None, teacher=None, threads=1,
+              train_top1=None):
     run = work / name
     run.mkdir(parents=True, exist_ok=True)
     (run / 'result.json').write_text(json.dumps(dict(
         config=STUDENT, seed=seed, top1=top1, teacher_top1=teacher,
-        threads=threads if seed is not None else None,
+        threads=threads if seed is not None else None, train_top1=train_top1,
         curves={'distill.loss_kl': [[1, 2.0], [2, 1.0]]})))
 
 
@@ -78,6 +79,33 @@ def test_one_seed_reports_without_interval(work, monkeypatch):
     assert rows[0]['paired_diff'] is None and rows[0]['ci_gain'] is None
 
 
+def test_recipe_and_training_accuracy_are_stated(work, monkeypatch):
+    """The note under the table gives the runs' epochs and learning rate,
+    read from the configs MMEngine dumped (a distillation run's optimizer
+    under ``architecture``), and each one's last-epoch training top-1."""
+    plain = 'train_cfg = dict(max_epochs=60)\n' \
+        'optim_wrapper = dict(optimizer=dict(lr=0.002))\n'
+    distill = 'train_cfg = dict(max_epochs=60)\n' \
+        'optim_wrapper = dict(architecture=dict(optimizer=dict(lr=0.002)))\n'
+    for seed, (base, kd) in enumerate(((.6, .7), (.8, .9), (.7, .8))):
+        write_run(work, f'student_seed{seed}', .2, seed, train_top1=base)
+        write_run(work, f'kd-kl_seed{seed}', .25, seed, .3, train_top1=kd)
+        for name, text in (('student', plain), ('kd-kl', distill),
+                           ('trd', distill)):
+            (work / f'{name}_seed{seed}' / 'dumped.py').write_text(text)
+    lines = run_report(work, monkeypatch)
+    note = next(line for line in lines if 'Last-epoch training' in line)
+    assert note.startswith('Every student trained 60 epochs (AdamW, lr '
+                           '0.002, cosine).')
+    # trd logged none: left out
+    assert note.endswith('no KD 70.0 ± 10.0%; kd-kl 80.0 ± 10.0%.')
+    (work / 'trd_seed1' / 'dumped.py').write_text(
+        plain.replace('60', '30'))
+    note = next(line for line in run_report(work, monkeypatch)
+                if 'Last-epoch training' in line)
+    assert note.startswith('Last-epoch')  # recipes differ: not stated
+
+
 def test_runs_under_other_thread_counts_are_refused(work, monkeypatch):
     # a seed rerun under another JOBS setting: its numbers are not the same
     # experiment, so the table must not mix it with the others
@@ -115,6 +143,14 @@ def test_collect_records_threads_and_training_accuracy(tmp_path,
     assert result['threads'] == 2 and result['top1'] == .25
     assert result['train_top1'] == pytest.approx((.75 + .65) / 2)
     assert report_tool.last_epoch_train_top1(str(tmp_path / 'none')) is None
+    # a distillation run logs the student's accuracy under student.
+    vis = tmp_path / 'kd-kl_seed0' / '20261203_000000' / 'vis_data'
+    vis.mkdir(parents=True)
+    (vis / 'scalars.json').write_text('\n'.join(json.dumps({
+        'student.top1_acc': acc, 'epoch': epoch, 'iter': 5, 'step': step})
+        for step, (epoch, acc) in enumerate(((1, .1), (2, .4), (2, .6)))))
+    assert report_tool.last_epoch_train_top1(
+        str(tmp_path / 'kd-kl_seed0')) == pytest.approx(.5)
 
 
 def test_single_methods_report_the_single_teacher(work, monkeypatch):

@@ -108,7 +108,8 @@ def test_development_split_chooses_and_final_runs_use_the_choice(
     the development speaker (Bill), never reads the validation speakers,
     records the best candidates and publishes nothing; a work dir keeps its
     split and development speaker, a run resumes only under its own thread count, and a SPLIT=val
-    run with CHOICES trains with the chosen options."""
+    run with CHOICES (or a named student recipe, RECIPE) trains with the
+    chosen options."""
     few = few_clips(tmp_path, avletters, 20, 4)
     candidates = tmp_path / 'candidates.py'
     candidates.write_text(CANDIDATES)
@@ -183,10 +184,23 @@ def test_development_split_chooses_and_final_runs_use_the_choice(
     distilled = (tmp_path / 'final' / 'kd-kl_seed0.log').read_text()
     assert 'lr=0.004' in student and 'lr=0.004' in distilled
     assert 'tau=1,' in distilled and 'tau=1,' not in student
-    assert 'lr=0.004' not in (tmp_path / 'final' /
-                              'member_seed100.log').read_text()
+    # the teacher members are the student network with its chosen recipe
+    assert 'lr=0.004' in (tmp_path / 'final' /
+                          'member_seed100.log').read_text()
     assert 'Validated on the 2 validation speakers' in (
         tmp_path / 'final' / 'results.md').read_text()
+
+    # final runs with a named student recipe; the method is not tuned
+    refused = bench(tmp_path / 'named', RECIPE='lr4e-3')
+    assert refused.returncode == 1 and 'RECIPE is for final runs' in \
+        refused.stderr
+    assert not (tmp_path / 'named').exists()  # refused before writing
+    named = bench(tmp_path / 'named', SPLIT='val', RECIPE='lr4e-3',
+                  PUBLISH_DIR='', METAFILE='')
+    assert named.returncode == 0, named.stdout[-3000:] + named.stderr[-3000:]
+    for run in ('member_seed100', 'student_seed0', 'kd-kl_seed0'):
+        log = (tmp_path / 'named' / f'{run}.log').read_text()
+        assert 'lr=0.004' in log and 'tau=1,' not in log, run
 
 
 def test_final_runs_need_a_method(tmp_path):

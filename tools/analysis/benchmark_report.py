@@ -72,15 +72,18 @@ def training_curves(run_dir):
 
 
 def last_epoch_train_top1(run_dir):
-    """Mean logged training top-1 (``top1_acc`` of the training batches)
-    over the last epoch of a run, or None if none was logged."""
+    """Mean logged training top-1 (``top1_acc`` of the training batches,
+    ``student.top1_acc`` in a distillation run) over the last epoch of a
+    run, or None if none was logged."""
     values, last = [], None
     for entry in logged_scalars(run_dir):
-        if 'top1_acc' not in entry or 'epoch' not in entry:
+        key = next((key for key in ('top1_acc', 'student.top1_acc')
+                    if key in entry), None)
+        if key is None or 'epoch' not in entry:
             continue
         if entry['epoch'] != last:
             values, last = [], entry['epoch']
-        values.append(entry['top1_acc'])
+        values.append(entry[key])
     return sum(values) / len(values) if values else None
 
 
@@ -101,6 +104,43 @@ def collect(args):
     with open(osp.join(args.run_dir, 'result.json'), 'w') as file:
         json.dump(result, file)
     print(f'{osp.basename(args.run_dir)}: top-1 {100 * top1:.1f}%')
+
+
+def run_recipe(run_dir):
+    """``(epochs, lr)`` of a run, from the config MMEngine dumped into its
+    work dir (``optim_wrapper.architecture`` for a distillation run), or
+    None without exactly one dumped config."""
+    from mmengine.config import Config
+    dumped = glob.glob(osp.join(run_dir, '*.py'))
+    if len(dumped) != 1:
+        return None
+    cfg = Config.fromfile(dumped[0])
+    wrapper = cfg.optim_wrapper.get('architecture', cfg.optim_wrapper)
+    return cfg.train_cfg.max_epochs, wrapper.optimizer.lr
+
+
+def recipe_text(work_dir, runs):
+    """How the runs ``{prefix: {seed: result}}`` (``PREFIX_seed<N>``)
+    trained: epochs and learning rate (one phrase if all agree) and each
+    one's mean last-epoch training top-1 (the logged batches)."""
+    recipes = {run_recipe(osp.join(work_dir, f'{name}_seed{seed}'))
+               for name, results in runs.items() for seed in results}
+    parts = []
+    if len(recipes) == 1 and None not in recipes:
+        epochs, lr = recipes.pop()
+        parts.append(f'Every student trained {epochs} epochs (AdamW, lr '
+                     f'{lr:g}, cosine).')
+    train = {name: [r.get('train_top1') for r in results.values()]
+             for name, results in runs.items()}
+    logged = [f'{"no KD" if name == "student" else name} '
+              f'{100 * mean_std(values)[0]:.1f} ± '
+              f'{100 * mean_std(values)[1]:.1f}%'
+              for name, values in train.items()
+              if values and None not in values]
+    if logged:
+        parts.append('Last-epoch training top-1 (logged batches, mean ± std '
+                     'over seeds): ' + '; '.join(logged) + '.')
+    return ' '.join(parts)
 
 
 def load_results(work_dir, prefix, seeds=None):
@@ -392,6 +432,10 @@ def report(args):
                      f'{r["method"]} ' + ' / '.join(
                          f'{100 * v:.1f}' for v in r['top1'])
                      for r in rows) + '.')
+    lines.append('')
+    lines.append(recipe_text(work, dict(
+        [('student', baseline_runs)] + [(row['method'], load_results(
+            work, row['method'], row['seeds'])) for row in rows])))
     lines.append('')
     lines.append('Paired diff: mean of (with KD - w/o KD) over the seeds of '
                  'both, points, 95% t interval; distillation ratio: (with '

@@ -10,7 +10,7 @@
 #      ($SINGLE_TEACHER_CFG: more frames and pixels, seed: the first member
 #      seed), whose methods distil from it instead of the ensemble
 #   2. teacher: the members' ensemble (one checkpoint), tested on 8 and 16 frames
-#   3. students without distillation, seeds $SEEDS
+#   3. students without distillation, seeds $SEEDS (alongside stage 1)
 #   4. one distilled student per method in $METHODS and seed in $SEEDS
 #      (a method named *-stored trains offline: before its first training,
 #      tools/precompute_teacher_outputs.py stores the teacher's outputs for
@@ -26,6 +26,10 @@
 # makes a SPLIT=val run use those choices; with SPLIT=dev, CHOICES=DIR takes the student recipe chosen there
 # (e.g. over folds by tools/analysis/run_dev_folds.sh) instead of trying the
 # recipes, and tunes the methods on it.
+# RECIPE=NAME (SPLIT=val, without CHOICES) takes student recipe NAME of the
+# candidates list, e.g. the one chosen over the folds, for every training
+# (methods keep their configs' parameters: not tuned). With CHOICES or
+# RECIPE the teacher members train with that recipe too.
 # SPLIT=val (default) trains on the 5 training speakers and validates on the
 # 2 validation speakers: the reported split, for final models only.
 # SPLIT=dev trains on 4 training speakers and validates on the development
@@ -53,6 +57,10 @@ case $SPLIT in
     dev) WORK=${1:-work_dirs/benchmark_avletters_dev} ;;
     *) echo "SPLIT=$SPLIT: use val (reported speakers) or dev" >&2; exit 1 ;;
 esac
+if [ -n "${RECIPE:-}" ] && { [ "$SPLIT" = dev ] || [ -n "${CHOICES:-}" ]; }; then
+    echo "RECIPE is for final runs (SPLIT=val) without CHOICES" >&2
+    exit 1
+fi
 CFG=configs/benchmark/avletters
 DATA_ROOT=${DATA_ROOT:-../shared/data/avletters}
 SEEDS=${SEEDS:-0 1 2}
@@ -103,6 +111,30 @@ fi
 
 source tools/analysis/benchmark_jobs.sh
 
+# candidates (tools/analysis/benchmark_candidates.py): a method named
+# *-stored shares the candidates of its online version
+candidates() {
+    python tools/analysis/benchmark_candidates.py \
+        --candidates "${CANDIDATES:-$CFG/dev_candidates.yml}" "$@"
+}
+kind_of() { echo "${1%-stored}"; }
+# chosen CONFIG METHOD: cfg-options of the recipe (and method parameters)
+# chosen in $CHOICES (a SPLIT=dev work dir), or of student recipe $RECIPE
+# (method parameters as in CONFIG), or none (the configs as they are)
+chosen() {
+    if [ -n "${CHOICES:-}" ]; then
+        candidates chosen "$1" "$CHOICES" "$(kind_of "$2")"
+    elif [ -n "${RECIPE:-}" ]; then
+        candidates options "$1" student "$RECIPE"
+    fi
+}
+if [ "$SPLIT" = val ]; then
+    member_opts=$(chosen "$STUDENT_CFG" student)
+    [ -z "$member_opts" ] || echo "student recipe: $member_opts"
+else
+    member_opts=""
+fi
+
 if [ -n "$METHODS" ]; then  # the teacher, for the methods
 echo "== 1/5 teacher members (seeds $MEMBER_SEEDS; $JOBS at once)"
 SINGLE=$(for method in $METHODS; do case $method in *-single) echo "$method" ;; esac; done)
@@ -110,8 +142,14 @@ if [ -n "$SINGLE" ]; then  # the longest run first
     spawn train single_teacher "$SINGLE_TEACHER_CFG" "${MEMBER_SEEDS%% *}"
 fi
 for seed in $MEMBER_SEEDS; do
-    spawn train "member_seed$seed" "$STUDENT_CFG" "$seed"
+    spawn train "member_seed$seed" "$STUDENT_CFG" "$seed" $member_opts
 done
+if [ "$SPLIT" = val ]; then  # they need no teacher: alongside the members
+    echo "== 3/5 students without distillation (seeds $SEEDS)"
+    for seed in $SEEDS; do
+        spawn train "student_seed$seed" "$STUDENT_CFG" "$seed" $member_opts
+    done
+fi
 drain
 member_ckpts=()
 for seed in $MEMBER_SEEDS; do
@@ -159,14 +197,6 @@ for method in $METHODS; do  # before stage 3 starts trainings alongside
         *-stored) precompute "$method" "$(ls "$CFG"/"$method"_*.py)" ;;
     esac
 done
-
-# candidates (tools/analysis/benchmark_candidates.py): a method named
-# *-stored shares the candidates of its online version
-candidates() {
-    python tools/analysis/benchmark_candidates.py \
-        --candidates "${CANDIDATES:-$CFG/dev_candidates.yml}" "$@"
-}
-kind_of() { echo "${1%-stored}"; }
 
 # distill METHOD NAME SEED [--cfg-options values...]: train a distilled
 # student of METHOD as run NAME_seedSEED
@@ -233,19 +263,7 @@ if [ "$SPLIT" = dev ]; then
     exit 0
 fi
 
-# SPLIT=val: the recipe and method parameters chosen in $CHOICES (a
-# SPLIT=dev work dir), or the configs as they are
-chosen() {
-    if [ -n "${CHOICES:-}" ]; then
-        candidates chosen "$1" "$CHOICES" "$(kind_of "$2")"
-    fi
-}
-echo "== 3/5 students without distillation (seeds $SEEDS)"
-opts=$(chosen "$STUDENT_CFG" student)
-for seed in $SEEDS; do
-    spawn train "student_seed$seed" "$STUDENT_CFG" "$seed" $opts
-done
-
+# SPLIT=val (the students without distillation trained in stage 1)
 echo "== 4/5 distilled students: $METHODS"
 for seed in $SEEDS; do  # seed by seed: a partial run has whole seeds
     for method in $METHODS; do

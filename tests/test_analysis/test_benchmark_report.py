@@ -99,6 +99,8 @@ def test_recipe_and_training_accuracy_are_stated(work, monkeypatch):
                            '0.002, cosine).')
     # trd logged none: left out
     assert note.endswith('no KD 70.0 ± 10.0%; kd-kl 80.0 ± 10.0%.')
+    meta = (work / 'metafile.yml').read_text()
+    assert 'Epochs: 60' in meta and 'Learning Rate: 0.002' in meta
     (work / 'trd_seed1' / 'dumped.py').write_text(
         plain.replace('60', '30'))
     note = next(line for line in run_report(work, monkeypatch)

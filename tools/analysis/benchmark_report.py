@@ -306,6 +306,9 @@ def write_metafile(rows, baseline, student_cost, path):
                 'Parameters': round(student_cost['params_m'] * 1e6),
                 'FLOPs': round(student_cost['gflops'] * 1e9),
                 'Seeds': row['seeds'],
+                # the runs' own (run_benchmark.sh may override the config's)
+                **({'Epochs': row['epochs'], 'Learning Rate': row['lr']}
+                   if row.get('epochs') else {}),
             },
             'Results': [{
                 'Dataset': 'AVLetters (speakers Kate, Nicola)',
@@ -394,11 +397,13 @@ def report(args):
             print(f'[missing] {method}: no finished seed')
             continue
         name = teacher_of(method)
+        recipe = run_recipe(osp.join(work, f'{method}_seed{min(runs)}'))
         top1 = [runs[seed]['top1'] for seed in sorted(runs)]
         mean, std = mean_std(top1)
         rows.append(dict(
             method=method, config=runs[min(runs)]['config'],
             seeds=sorted(runs), top1=top1, top1_mean=mean, top1_std=std,
+            epochs=recipe and recipe[0], lr=recipe and recipe[1],
             gain=mean - baseline[0], teacher=name,
             teacher_label=teachers[name][0],
             teacher_top1=teacher[name], **paired_columns(

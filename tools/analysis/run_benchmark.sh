@@ -192,7 +192,7 @@ precompute() {
     echo "$(( SECONDS - start )) s" > "$store.done"
 }
 
-for method in $METHODS; do  # before stage 3 starts trainings alongside
+for method in $METHODS; do  # alone, before stage 4's trainings
     case $method in
         *-stored) precompute "$method" "$(ls "$CFG"/"$method"_*.py)" ;;
     esac

@@ -133,10 +133,10 @@ def recipe_text(work_dir, runs):
     train = {name: [r.get('train_top1') for r in results.values()]
              for name, results in runs.items()}
     logged = [f'{"no KD" if name == "student" else name} '
-              f'{100 * mean_std(values)[0]:.1f} ± '
-              f'{100 * mean_std(values)[1]:.1f}%'
+              f'{100 * mean:.1f} ± {100 * std:.1f}%'
               for name, values in train.items()
-              if values and None not in values]
+              if values and None not in values
+              for mean, std in [mean_std(values)]]
     if logged:
         parts.append('Last-epoch training top-1 (logged batches, mean ± std '
                      'over seeds): ' + '; '.join(logged) + '.')
@@ -390,12 +390,13 @@ def report(args):
     costs = model_costs(dict(
         student=(args.student_config, 8),
         **{name: teachers[name][1:] for name in teacher}), args.repeats)
-    rows = []
+    rows, loaded = [], {'student': baseline_runs}
     for method in args.methods:
         runs = load_results(work, method, args.seeds)
         if not runs:
             print(f'[missing] {method}: no finished seed')
             continue
+        loaded[method] = runs
         name = teacher_of(method)
         recipe = run_recipe(osp.join(work, f'{method}_seed{min(runs)}'))
         top1 = [runs[seed]['top1'] for seed in sorted(runs)]
@@ -438,9 +439,7 @@ def report(args):
                          f'{100 * v:.1f}' for v in r['top1'])
                      for r in rows) + '.')
     lines.append('')
-    lines.append(recipe_text(work, dict(
-        [('student', baseline_runs)] + [(row['method'], load_results(
-            work, row['method'], row['seeds'])) for row in rows])))
+    lines.append(recipe_text(work, loaded))
     lines.append('')
     lines.append('Paired diff: mean of (with KD - w/o KD) over the seeds of '
                  'both, points, 95% t interval; distillation ratio: (with '

@@ -1,21 +1,29 @@
-"""The MSR Action3D benchmark's teacher has more capacity than the student
-(>= 3x its multiply-adds, same input), and its distillation config pairs
-the two configs the script trains."""
+"""The MSR Action3D benchmark's teachers cost >= 3x the student's
+multiply-adds (one with more capacity on the same input, one that also sees
+bones and motion), and each distillation config pairs the configs the script
+trains; the teacher with more input gives the student the same joints as
+the student's own pipeline."""
+import numpy as np
+import pytest
 import torch
 from conftest import REPO
 from mmengine.analysis import get_model_complexity_info
+from mmaction.registry import DATASETS
 from mmengine.config import Config
+from mmengine.registry import init_default_scope
 
 from mmrazor_video_kd.models import model_from_config
 
 BENCH = f'{REPO}/configs/benchmark/msr_action3d'
 STUDENT = f'{REPO}/configs/recognition/skeleton/stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
 TEACHER = f'{BENCH}/stgcn_msr-action3d-joints.py'
+TEACHER_JBM = f'{BENCH}/stgcn_msr-action3d-joints-bones-motion.py'
+KD_JBM = f'{BENCH}/kd-kl_stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
 
 
-def flops(config):
+def flops(config, channels=3):
     model = model_from_config(config).eval()
-    joints = torch.zeros(1, 1, 1, 32, 20, 3)  # N, clips, M, T, V, C
+    joints = torch.zeros(1, 1, 1, 32, 20, channels)  # N, clips, M, T, V, C
     return get_model_complexity_info(model, inputs=(joints, ),
                                      show_table=False,
                                      show_arch=False)['flops']
@@ -23,6 +31,7 @@ def flops(config):
 
 def test_teacher_costs_3x_the_student():
     assert flops(TEACHER) >= 3 * flops(STUDENT)
+    assert flops(TEACHER_JBM, channels=12) >= 3 * flops(STUDENT)
 
 
 def test_distillation_config_pairs_teacher_and_student():
@@ -32,3 +41,43 @@ def test_distillation_config_pairs_teacher_and_student():
         Config.fromfile(TEACHER).model
     assert Config.fromfile(cfg.model.architecture.config).model == \
         Config.fromfile(STUDENT).model
+
+
+def test_distillation_config_with_more_input_pairs_its_teacher():
+    cfg = Config.fromfile(KD_JBM)
+    teacher = cfg.model.teachers.teacher
+    assert Config.fromfile(teacher.model.config).model == \
+        Config.fromfile(TEACHER_JBM).model
+    assert Config.fromfile(cfg.model.architecture.config).model == \
+        Config.fromfile(STUDENT).model
+    assert (cfg.model.student_view, teacher.view) == ('student', 'keypoint')
+
+
+def first_sample(config, split, seed):
+    """Sample 0 of the config's dataset, its frames drawn after `seed`."""
+    init_default_scope('mmaction')
+    cfg = Config.fromfile(config)
+    dataset = DATASETS.build(cfg[f'{split}_dataloader'].dataset)
+    np.random.seed(seed)
+    return dataset[0]['inputs']
+
+
+@pytest.mark.parametrize('split', ['train', 'val'])
+def test_teacher_input_holds_the_students_joints_then_bones(split):
+    student = first_sample(STUDENT, split, seed=3)
+    teacher = first_sample(TEACHER_JBM, split, seed=3)
+    assert tuple(teacher.shape[-2:]) == (20, 12)
+    torch.testing.assert_close(teacher[..., :3], student)
+    # bone of the left shoulder (joint 0) = joint 0 - its parent, joint 2
+    torch.testing.assert_close(teacher[..., 0, 3:6],
+                               student[..., 0, :] - student[..., 2, :])
+    # the root (joint 3) has no parent: a zero bone
+    assert teacher[..., 3, 3:6].abs().max() == 0
+
+
+def test_distillation_sample_gives_the_student_its_own_joints():
+    student = first_sample(STUDENT, 'train', seed=5)
+    views = first_sample(KD_JBM, 'train', seed=5)
+    torch.testing.assert_close(views['student'], student)
+    torch.testing.assert_close(views['keypoint'][..., :3], student)
+    assert views['keypoint'].shape[-1] == 12

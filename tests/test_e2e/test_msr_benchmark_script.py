@@ -2,16 +2,19 @@
 seeds, development split): teacher, students without and with
 distillation through the real entry points on the MSR Action3D skeletons,
 the paired table written, a second call skips every finished run, and a
-work dir of another split is refused."""
+work dir of another split or teacher is refused; the teacher with more input
+(TEACHER=joints-bones-motion) is trained and distilled from."""
 import json
 import os
 import subprocess
 
 from conftest import REPO
+from mmengine.config import Config
 
 
 def run(work, **env):
-    env = dict(os.environ, EPOCHS='1', SEEDS='0 1', JOBS='2', **env)
+    env = dict(os.environ, **dict(dict(EPOCHS='1', SEEDS='0 1', JOBS='2'),
+                                  **env))
     return subprocess.run(
         ['bash', 'tools/analysis/run_msr_benchmark.sh', str(work)], cwd=REPO,
         env=env, capture_output=True, text=True, timeout=1500)
@@ -47,3 +50,22 @@ def test_msr_benchmark_runs_resumes_and_keeps_its_split(tmp_path):
     other = run(work, SPLIT='val')
     assert other.returncode == 1
     assert "holds runs of 'dev subject 5'; this is 'val'" in other.stderr
+    teacher = run(work, SPLIT='dev', TEACHER='joints-bones-motion')
+    assert teacher.returncode == 1
+    assert 'holds runs with TEACHER=joints; this is ' \
+        'TEACHER=joints-bones-motion' in teacher.stderr
+
+
+def test_msr_benchmark_with_the_teacher_with_more_input(tmp_path):
+    work = tmp_path / 'msr'
+    done = run(work, SPLIT='dev', SEEDS='0', TEACHER='joints-bones-motion')
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    teacher = json.loads((work / 'teacher' / 'result.json').read_text())
+    assert 'stgcn_msr-action3d-joints-bones-motion.py' in teacher['config']
+    kd = json.loads((work / 'kd-kl_seed0' / 'result.json').read_text())
+    assert 'kd-kl_stgcn-joints-bones-motion_' in kd['config']
+    assert 'distill.loss_kl' in kd['curves']
+    ckpt = (work / 'teacher' / 'last_checkpoint').read_text().strip()
+    dumped = next((work / 'kd-kl_seed0').glob('*.py'))  # MMEngine's dump
+    assert Config.fromfile(dumped).model.teachers.teacher.ckpt == \
+        f'{work}/teacher/{os.path.basename(ckpt)}'

@@ -7,8 +7,11 @@
 #
 # Stages (each skipped when its result.json exists; an interrupted training
 # resumes from its last epoch checkpoint):
-#   1. teacher: configs/benchmark/msr_action3d/stgcn_msr-action3d-joints.py,
-#      seed $TEACHER_SEED (default 100)
+#   1. teacher, seed $TEACHER_SEED (default 100): TEACHER=joints (default,
+#      configs/benchmark/msr_action3d/stgcn_msr-action3d-joints.py: more
+#      capacity) or TEACHER=joints-bones-motion (the same network on joints,
+#      bones and their motion: more input; ..._joints-bones-motion.py); a work
+#      dir holds one teacher
 #   2. students without distillation, seeds $SEEDS (default 0 1 2 3 4)
 #   3. distilled students (kd-kl), seeds $SEEDS
 #   4. table: tools/analysis/benchmark_stats.py (paired differences with 95%
@@ -34,8 +37,17 @@ case $SPLIT in
 esac
 CFG=configs/benchmark/msr_action3d
 STUDENT_CFG=configs/recognition/skeleton/stgcn-tiny_msr-action3d-joints.py
-TEACHER_CFG=$CFG/stgcn_msr-action3d-joints.py
-KD_CFG=$CFG/kd-kl_stgcn_stgcn-tiny_msr-action3d-joints.py
+TEACHER=${TEACHER:-joints}
+case $TEACHER in
+    joints) TEACHER_CFG=$CFG/stgcn_msr-action3d-joints.py
+            KD_CFG=$CFG/kd-kl_stgcn_stgcn-tiny_msr-action3d-joints.py
+            TEACHER_CKPT_KEY=model.teacher_ckpt ;;
+    joints-bones-motion)
+            TEACHER_CFG=$CFG/stgcn_msr-action3d-joints-bones-motion.py
+            KD_CFG=$CFG/kd-kl_stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py
+            TEACHER_CKPT_KEY=model.teachers.teacher.ckpt ;;
+    *) echo "TEACHER=$TEACHER: use joints or joints-bones-motion" >&2; exit 1 ;;
+esac
 DATA_ROOT=${DATA_ROOT:-../shared/data/msr_action3d}
 SEEDS=${SEEDS:-0 1 2 3 4}
 TEACHER_SEED=${TEACHER_SEED:-100}
@@ -49,6 +61,13 @@ if [ -f "$WORK/split" ] && [ "$(cat "$WORK/split")" != "$marker" ]; then
     exit 1
 fi
 echo "$marker" > "$WORK/split"
+# the distilled runs of a work dir all learn from its one teacher
+if [ -f "$WORK/teacher_name" ] && [ "$(cat "$WORK/teacher_name")" != "$TEACHER" ]; then
+    echo "$WORK holds runs with TEACHER=$(cat "$WORK/teacher_name"); this is" \
+        "TEACHER=$TEACHER: use another work dir" >&2
+    exit 1
+fi
+echo "$TEACHER" > "$WORK/teacher_name"
 TRAIN_LIST=$DATA_ROOT/train_list.txt
 VAL_LIST=$DATA_ROOT/test_list.txt
 if [ "$SPLIT" = dev ]; then
@@ -82,7 +101,7 @@ drain
 TEACHER_CKPT=$WORK/teacher/$(basename "$(cat "$WORK/teacher/last_checkpoint")")
 echo "== 3/4 distilled students (kd-kl, seeds $SEEDS)"
 for seed in $SEEDS; do
-    spawn train "kd-kl_seed$seed" "$KD_CFG" "$seed" model.teacher_ckpt="$TEACHER_CKPT"
+    spawn train "kd-kl_seed$seed" "$KD_CFG" "$seed" "$TEACHER_CKPT_KEY=$TEACHER_CKPT"
 done
 drain
 echo "== 4/4 table: $WORK/results.md"

@@ -19,6 +19,8 @@ STUDENT = f'{REPO}/configs/recognition/skeleton/stgcn-tiny_msr-action3d-joints.p
 TEACHER = f'{BENCH}/stgcn_msr-action3d-joints.py'
 TEACHER_JBM = f'{BENCH}/stgcn_msr-action3d-joints-bones-motion.py'
 KD_JBM = f'{BENCH}/kd-kl_stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
+ENSEMBLE = f'{BENCH}/ensemble3_stgcn_msr-action3d-joints-bones-motion.py'
+KD_ENSEMBLE = f'{BENCH}/kd-kl_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
 
 
 def flops(config, channels=3):
@@ -34,6 +36,14 @@ def test_teacher_costs_3x_the_student():
     assert flops(TEACHER_JBM, channels=12) >= 3 * flops(STUDENT)
 
 
+def test_ensemble_members_are_the_teacher_with_more_input():
+    members = Config.fromfile(ENSEMBLE).model.members
+    assert len(members) == 3
+    for member in members:
+        assert Config.fromfile(member.config).model == \
+            Config.fromfile(TEACHER_JBM).model
+
+
 def test_distillation_config_pairs_teacher_and_student():
     cfg = Config.fromfile(
         f'{BENCH}/kd-kl_stgcn_stgcn-tiny_msr-action3d-joints.py')
@@ -43,11 +53,16 @@ def test_distillation_config_pairs_teacher_and_student():
         Config.fromfile(STUDENT).model
 
 
-def test_distillation_config_with_more_input_pairs_its_teacher():
-    cfg = Config.fromfile(KD_JBM)
+@pytest.mark.parametrize('kd, teacher_config, recorder', [
+    (KD_JBM, TEACHER_JBM, 'teacher.cls_head'),
+    (KD_ENSEMBLE, ENSEMBLE, 'teacher.logits')])
+def test_distillation_config_with_more_input_pairs_its_teacher(
+        kd, teacher_config, recorder):
+    cfg = Config.fromfile(kd)
     teacher = cfg.model.teachers.teacher
     assert Config.fromfile(teacher.model.config).model == \
-        Config.fromfile(TEACHER_JBM).model
+        Config.fromfile(teacher_config).model
+    assert cfg.model.distiller.teacher_recorders.logits.source == recorder
     assert Config.fromfile(cfg.model.architecture.config).model == \
         Config.fromfile(STUDENT).model
     assert (cfg.model.student_view, teacher.view) == ('student', 'keypoint')

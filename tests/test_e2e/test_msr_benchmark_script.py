@@ -2,8 +2,9 @@
 seeds, development split): teacher, students without and with
 distillation through the real entry points on the MSR Action3D skeletons,
 the paired table written, a second call skips every finished run, and a
-work dir of another split or teacher is refused; the teacher with more input
-(TEACHER=joints-bones-motion) is trained and distilled from."""
+work dir of another split or teacher is refused; the ensemble of teachers
+with more input (TEACHER=ensemble-joints-bones-motion) is trained, built,
+tested and distilled from."""
 import json
 import os
 import subprocess
@@ -56,16 +57,24 @@ def test_msr_benchmark_runs_resumes_and_keeps_its_split(tmp_path):
         'TEACHER=joints-bones-motion' in teacher.stderr
 
 
-def test_msr_benchmark_with_the_teacher_with_more_input(tmp_path):
+def test_msr_benchmark_with_an_ensemble_teacher_with_more_input(tmp_path):
     work = tmp_path / 'msr'
-    done = run(work, SPLIT='dev', SEEDS='0', TEACHER='joints-bones-motion')
+    done = run(work, SPLIT='dev', SEEDS='0',
+               TEACHER='ensemble-joints-bones-motion')
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    for seed in (100, 101, 102):
+        member = json.loads(
+            (work / f'member_seed{seed}' / 'result.json').read_text())
+        assert 'stgcn_msr-action3d-joints-bones-motion.py' in \
+            member['config'] and member['seed'] == seed
     teacher = json.loads((work / 'teacher' / 'result.json').read_text())
-    assert 'stgcn_msr-action3d-joints-bones-motion.py' in teacher['config']
+    assert 'ensemble3_stgcn_msr-action3d-joints-bones-motion.py' in \
+        teacher['config']
+    # tested once, on the 57 sequences of the development subject
+    assert 'Epoch(test) [4/4]' in (work / 'teacher.log').read_text()
     kd = json.loads((work / 'kd-kl_seed0' / 'result.json').read_text())
-    assert 'kd-kl_stgcn-joints-bones-motion_' in kd['config']
+    assert 'kd-kl_ensemble3-stgcn-joints-bones-motion_' in kd['config']
     assert 'distill.loss_kl' in kd['curves']
-    ckpt = (work / 'teacher' / 'last_checkpoint').read_text().strip()
     dumped = next((work / 'kd-kl_seed0').glob('*.py'))  # MMEngine's dump
     assert Config.fromfile(dumped).model.teachers.teacher.ckpt == \
-        f'{work}/teacher/{os.path.basename(ckpt)}'
+        f'{work}/teacher_ensemble.pth'

@@ -10,8 +10,11 @@
 #   1. teacher, seed $TEACHER_SEED (default 100): TEACHER=joints (default,
 #      configs/benchmark/msr_action3d/stgcn_msr-action3d-joints.py: more
 #      capacity) or TEACHER=joints-bones-motion (the same network on joints,
-#      bones and their motion: more input; ..._joints-bones-motion.py); a work
-#      dir holds one teacher
+#      bones and their motion: more input; ..._joints-bones-motion.py) or
+#      TEACHER=ensemble-joints-bones-motion (the latter trained with seeds
+#      $MEMBER_SEEDS, default 100 101 102, alongside stage 2, averaged into
+#      one checkpoint by build_ensemble_checkpoint.py and tested once); a
+#      work dir holds one teacher
 #   2. students without distillation, seeds $SEEDS (default 0 1 2 3 4)
 #   3. distilled students (kd-kl), seeds $SEEDS
 #   4. table: tools/analysis/benchmark_stats.py (paired differences with 95%
@@ -46,11 +49,18 @@ case $TEACHER in
             TEACHER_CFG=$CFG/stgcn_msr-action3d-joints-bones-motion.py
             KD_CFG=$CFG/kd-kl_stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py
             TEACHER_CKPT_KEY=model.teachers.teacher.ckpt ;;
-    *) echo "TEACHER=$TEACHER: use joints or joints-bones-motion" >&2; exit 1 ;;
+    ensemble-joints-bones-motion)
+            MEMBER_CFG=$CFG/stgcn_msr-action3d-joints-bones-motion.py
+            TEACHER_CFG=$CFG/ensemble3_stgcn_msr-action3d-joints-bones-motion.py
+            KD_CFG=$CFG/kd-kl_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py
+            TEACHER_CKPT_KEY=model.teachers.teacher.ckpt ;;
+    *) echo "TEACHER=$TEACHER: use joints, joints-bones-motion or" \
+            "ensemble-joints-bones-motion" >&2; exit 1 ;;
 esac
 DATA_ROOT=${DATA_ROOT:-../shared/data/msr_action3d}
 SEEDS=${SEEDS:-0 1 2 3 4}
 TEACHER_SEED=${TEACHER_SEED:-100}
+MEMBER_SEEDS=${MEMBER_SEEDS:-100 101 102}
 DEV_SUBJECT=${DEV_SUBJECT:-5}
 mkdir -p "$WORK"
 marker="$SPLIT"
@@ -92,18 +102,40 @@ default_hooks.checkpoint.max_keep_ckpts=1"
 source tools/analysis/benchmark_jobs.sh
 
 echo "== 1/4 teacher (seed $TEACHER_SEED)"
-spawn train teacher "$TEACHER_CFG" "$TEACHER_SEED"
+if [ -z "${MEMBER_CFG:-}" ]; then
+    spawn train teacher "$TEACHER_CFG" "$TEACHER_SEED"
+else
+    for seed in $MEMBER_SEEDS; do
+        spawn train "member_seed$seed" "$MEMBER_CFG" "$seed"
+    done
+fi
 echo "== 2/4 students without distillation (seeds $SEEDS; $JOBS at once)"
 for seed in $SEEDS; do
     spawn train "student_seed$seed" "$STUDENT_CFG" "$seed"
 done
 drain
-TEACHER_CKPT=$WORK/teacher/$(basename "$(cat "$WORK/teacher/last_checkpoint")")
+if [ -z "${MEMBER_CFG:-}" ]; then
+    TEACHER_CKPT=$WORK/teacher/$(basename "$(cat "$WORK/teacher/last_checkpoint")")
+else
+    echo "== 1/4 teacher: ensemble of members $MEMBER_SEEDS"
+    TEACHER_CKPT=$WORK/teacher_ensemble.pth
+    members=()
+    for seed in $MEMBER_SEEDS; do
+        members+=("$WORK/member_seed$seed/$(basename "$(cat "$WORK/member_seed$seed/last_checkpoint")")")
+    done
+    [ -f "$TEACHER_CKPT" ] || python tools/analysis/build_ensemble_checkpoint.py \
+        "$TEACHER_CFG" "${members[@]}" --out "$TEACHER_CKPT"
+    test_model teacher "$TEACHER_CFG" "$TEACHER_CKPT"
+fi
 echo "== 3/4 distilled students (kd-kl, seeds $SEEDS)"
 for seed in $SEEDS; do
     spawn train "kd-kl_seed$seed" "$KD_CFG" "$seed" "$TEACHER_CKPT_KEY=$TEACHER_CKPT"
 done
 drain
 echo "== 4/4 table: $WORK/results.md"
+# the teacher's top-1 for the distillation ratio, where the distilled runs
+# do not validate their teacher
 python tools/analysis/benchmark_stats.py "$WORK" --methods kd-kl \
+    --teacher-top1 "$(python -c "import json, sys
+print(json.load(open(sys.argv[1]))['top1'])" "$WORK/teacher/result.json")" \
     --out "$WORK/results.md"

@@ -1,9 +1,10 @@
 """Results of ``tools/analysis/run_benchmark.sh``: per-run collection, the
-results table of docs/benchmark.md, plots.
+results table of docs/benchmark.md, plots, model costs.
 
     python tools/analysis/benchmark_report.py collect RUN_DIR --config CFG [--seed S]
     python tools/analysis/benchmark_report.py report WORK_DIR --student-config CFG \
         --teacher-config CFG [--single-teacher-config CFG] --methods M [M ...]
+    python tools/analysis/benchmark_report.py costs --model NAME CFG SHAPE [--model ...]
 
 ``collect`` reads a finished run (its ``RUN_DIR.log`` and the
 ``vis_data/scalars.json`` files of every session, resumed ones included)
@@ -12,7 +13,9 @@ and writes ``RUN_DIR/result.json``: final validation top-1 of the model
 last epoch's logged batches, the torch thread count and the training
 curves.
 ``report`` turns all results into ``results.md``, ``results.json`` and
-PNG plots in WORK_DIR.
+PNG plots in WORK_DIR. ``costs`` measures parameters, GFLOPs and CPU
+latency of models side by side (e.g. ``--model student CFG 1x1x32x20x3``
+for an ST-GCN on 32 frames of 20 joints; used by run_msr_benchmark.sh).
 """
 import argparse
 import glob
@@ -208,9 +211,13 @@ def paired_columns(baseline_top1, top1, teacher_top1):
 
 
 def model_costs(models, repeats):
-    """Parameters (M), GFLOPs and median CPU latency (ms) of one clip for
-    each ``name: (config, frames)``; latency repeats interleave the models,
-    so that load changes on the machine affect them alike."""
+    """Parameters (M), GFLOPs and median CPU latency (ms) of one sample for
+    each ``name: (config, shape)``: ``shape`` is the number of frames of a
+    video clip (``frames x 3 x crop_size x crop_size``, from the config) or
+    the whole shape of one sample's input (e.g. ``(1, 1, 32, 20, 3)``:
+    clips, persons, frames, joints, channels of an ST-GCN). Latency repeats
+    interleave the models, so that load changes on the machine affect them
+    alike."""
     import statistics
     import time
 
@@ -220,10 +227,12 @@ def model_costs(models, repeats):
 
     from mmrazor_video_kd.models import model_from_config
     built, costs = {}, {}
-    for name, (config, frames) in models.items():
-        crop = Config.fromfile(config).crop_size
+    for name, (config, shape) in models.items():
+        if isinstance(shape, int):
+            crop = Config.fromfile(config).crop_size
+            shape = (shape, 3, crop, crop)
         model = model_from_config(config).eval()
-        clip = torch.zeros(1, frames, 3, crop, crop)
+        clip = torch.zeros(1, *shape)
         flops = get_model_complexity_info(
             model, inputs=(clip, ), show_table=False,
             show_arch=False)['flops']
@@ -473,6 +482,22 @@ def report(args):
         print(f'wrote {args.metafile}')
 
 
+def costs(args):
+    """Print (and with ``--out`` write as JSON) the costs of ``--model``s."""
+    measured = model_costs(
+        {name: (config, tuple(int(n) for n in shape.split('x')))
+         for name, config, shape in args.model}, args.repeats)
+    print(f'| model | params (M) | GFLOPs | CPU latency (ms, '
+          f'{measured["threads"]} thread(s)) |\n|---|---|---|---|')
+    for name, _, _ in args.model:
+        cost = measured[name]
+        print(f'| {name} | {cost["params_m"]:.2f} | {cost["gflops"]:.3f} | '
+              f'{cost["latency_ms"]:.1f} |')
+    if args.out:
+        with open(args.out, 'w') as f:
+            json.dump(measured, f, indent=1)
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     commands = parser.add_subparsers(dest='command', required=True)
@@ -496,15 +521,20 @@ def parse_args(argv=None):
                        help='also copy results.md and the plots here')
     every.add_argument('--metafile',
                        help='also copy metafile.yml to this path')
+    cost = commands.add_parser(
+        'costs', help='parameters, GFLOPs and CPU latency of models')
+    cost.add_argument('--model', nargs=3, action='append', required=True,
+                      metavar=('NAME', 'CONFIG', 'SHAPE'),
+                      help='SHAPE: one sample\'s input, e.g. 1x1x32x20x3')
+    cost.add_argument('--repeats', type=int, default=30,
+                      help='latency repeats (median)')
+    cost.add_argument('--out', help='also write the costs as JSON here')
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.command == 'collect':
-        collect(args)
-    else:
-        report(args)
+    {'collect': collect, 'report': report, 'costs': costs}[args.command](args)
 
 
 if __name__ == '__main__':

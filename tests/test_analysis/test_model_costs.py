@@ -1,0 +1,29 @@
+"""tools/analysis/benchmark_report.py costs: parameters, multiply-adds and
+CPU latency of models given by config and input shape, here the MSR
+Action3D student and its teacher with more input."""
+import json
+
+from conftest import REPO, load_script
+
+from mmrazor_video_kd.models import model_from_config
+
+report_tool = load_script('tools/analysis/benchmark_report.py')
+STUDENT = f'{REPO}/configs/recognition/skeleton/stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
+TEACHER = f'{REPO}/configs/benchmark/msr_action3d/stgcn_msr-action3d-joints-bones-motion.py'  # noqa: E501
+
+
+def test_costs_of_skeleton_models_by_input_shape(tmp_path, capsys):
+    out = tmp_path / 'costs.json'
+    report_tool.main(['costs', '--model', 'student', STUDENT, '1x1x32x20x3',
+                      '--model', 'teacher', TEACHER, '1x1x32x20x12',
+                      '--repeats', '1', '--out', str(out)])
+    costs = json.loads(out.read_text())
+    for name, config in (('student', STUDENT), ('teacher', TEACHER)):
+        params = sum(p.numel() for p in model_from_config(config).parameters())
+        assert abs(costs[name]['params_m'] - params / 1e6) < 1e-9
+        assert costs[name]['latency_ms'] > 0
+    assert costs['student']['input'] == [1, 1, 1, 32, 20, 3]
+    assert costs['teacher']['input'] == [1, 1, 1, 32, 20, 12]
+    assert costs['teacher']['gflops'] > 3 * costs['student']['gflops'] > 0
+    printed = capsys.readouterr().out
+    assert '| student | 0.51 |' in printed and '| teacher |' in printed

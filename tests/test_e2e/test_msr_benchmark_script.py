@@ -2,9 +2,11 @@
 seeds, development split): teacher, students without and with
 distillation through the real entry points on the MSR Action3D skeletons,
 the paired table written, a second call skips every finished run, and a
-work dir of another split or teacher is refused; the ensemble of teachers
-with more input (TEACHER=ensemble-joints-bones-motion) is trained, built,
-tested and distilled from."""
+work dir of another split or teacher is refused (TEACHER=joints); the
+ensemble of networks with more input (ensemble-joints-bones-motion) is
+trained, built, tested and distilled from, and the costs of student and
+teacher are measured. The default teacher's configs are checked in
+tests/test_configs/test_msr_benchmark_configs.py."""
 import json
 import os
 import subprocess
@@ -23,7 +25,7 @@ def run(work, **env):
 
 def test_msr_benchmark_runs_resumes_and_keeps_its_split(tmp_path):
     work = tmp_path / 'msr'
-    first = run(work, SPLIT='dev')
+    first = run(work, SPLIT='dev', TEACHER='joints')
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     held_out = (work / 'splits' / 'dev_val_list.txt').read_text()
     assert {line.split('_')[1] for line in held_out.splitlines()} == {'s05'}
@@ -43,12 +45,12 @@ def test_msr_benchmark_runs_resumes_and_keeps_its_split(tmp_path):
     table = (work / 'results.md').read_text()
     assert '| no KD (student) | 2 |' in table and '| kd-kl | 2 |' in table
 
-    second = run(work, SPLIT='dev')
+    second = run(work, SPLIT='dev', TEACHER='joints')
     assert second.returncode == 0, second.stdout[-3000:]
     assert second.stdout.count('[done]') == len(runs)
     assert '[train]' not in second.stdout
 
-    other = run(work, SPLIT='val')
+    other = run(work, SPLIT='val', TEACHER='joints')
     assert other.returncode == 1
     assert "holds runs of 'dev subject 5'; this is 'val'" in other.stderr
     teacher = run(work, SPLIT='dev', TEACHER='joints-bones-motion')
@@ -78,3 +80,8 @@ def test_msr_benchmark_with_an_ensemble_teacher_with_more_input(tmp_path):
     dumped = next((work / 'kd-kl_seed0').glob('*.py'))  # MMEngine's dump
     assert Config.fromfile(dumped).model.teachers.teacher.ckpt == \
         f'{work}/teacher_ensemble.pth'
+    # costs measured side by side, after the table
+    table = (work / 'results.md').read_text()
+    assert '| kd-kl | 1 |' in table and '| teacher | 9.25 |' in table
+    costs = json.loads((work / 'costs.json').read_text())
+    assert costs['teacher']['input'] == [1, 1, 1, 32, 20, 12]

@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
-# The MSR Action3D skeleton benchmark: a full-size ST-GCN teacher distilled
-# into the tiny ST-GCN student on the same 3D joints (cross-subject split),
-# against the same student trained alone, seed by seed.
+# The MSR Action3D skeleton benchmark: a full-size ST-GCN teacher that also
+# sees bones and motion distilled into the tiny ST-GCN student on the 3D
+# joints (cross-subject split), against the same student trained alone,
+# seed by seed.
 #
 #   bash tools/analysis/run_msr_benchmark.sh [WORK_DIR]   (default work_dirs/benchmark_msr_action3d)
 #
 # Stages (each skipped when its result.json exists; an interrupted training
 # resumes from its last epoch checkpoint):
-#   1. teacher, seed $TEACHER_SEED (default 100): TEACHER=joints (default,
-#      configs/benchmark/msr_action3d/stgcn_msr-action3d-joints.py: more
-#      capacity) or TEACHER=joints-bones-motion (the same network on joints,
-#      bones and their motion: more input; ..._joints-bones-motion.py) or
-#      TEACHER=ensemble-joints-bones-motion (the latter trained with seeds
-#      $MEMBER_SEEDS, default 100 101 102, alongside stage 2, averaged into
-#      one checkpoint by build_ensemble_checkpoint.py and tested once); a
-#      work dir holds one teacher
+#   1. teacher: TEACHER=joints-bones-motion (default, chosen on the
+#      development subject: docs/benchmark_msr_action3d.md), the full-size
+#      ST-GCN on joints, bones and their motion
+#      (configs/benchmark/msr_action3d/stgcn_msr-action3d-joints-bones-motion.py),
+#      seed $TEACHER_SEED (default 100); TEACHER=joints, the same network on
+#      the student's input (stgcn_msr-action3d-joints.py); or
+#      TEACHER=ensemble-joints-bones-motion, three of the first trained with
+#      seeds $MEMBER_SEEDS (default 100 101 102) alongside stage 2, averaged
+#      into one checkpoint by build_ensemble_checkpoint.py and tested once.
+#      A work dir holds one teacher.
 #   2. students without distillation, seeds $SEEDS (default 0 1 2 3 4)
 #   3. distilled students (kd-kl), seeds $SEEDS
 #   4. table: tools/analysis/benchmark_stats.py (paired differences with 95%
 #      intervals, distillation ratio) in WORK/results.md
+#   5. costs of student and teacher (benchmark_report.py costs), appended
 # SPLIT=val (default) trains on the 5 training subjects and validates once,
 # at the end, on the 5 test subjects: the reported split, for final models.
 # SPLIT=dev trains on 4 training subjects and validates on the development
@@ -40,11 +44,15 @@ case $SPLIT in
 esac
 CFG=configs/benchmark/msr_action3d
 STUDENT_CFG=configs/recognition/skeleton/stgcn-tiny_msr-action3d-joints.py
-TEACHER=${TEACHER:-joints}
+TEACHER=${TEACHER:-joints-bones-motion}
+# one sample's input (clips x persons x frames x joints x channels), for costs
+STUDENT_SHAPE=1x1x32x20x3
+TEACHER_SHAPE=1x1x32x20x12
 case $TEACHER in
     joints) TEACHER_CFG=$CFG/stgcn_msr-action3d-joints.py
             KD_CFG=$CFG/kd-kl_stgcn_stgcn-tiny_msr-action3d-joints.py
-            TEACHER_CKPT_KEY=model.teacher_ckpt ;;
+            TEACHER_CKPT_KEY=model.teacher_ckpt
+            TEACHER_SHAPE=$STUDENT_SHAPE ;;
     joints-bones-motion)
             TEACHER_CFG=$CFG/stgcn_msr-action3d-joints-bones-motion.py
             KD_CFG=$CFG/kd-kl_stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py
@@ -101,15 +109,16 @@ param_scheduler.0.T_max=$n param_scheduler.0.end=$n
 default_hooks.checkpoint.max_keep_ckpts=1"
 source tools/analysis/benchmark_jobs.sh
 
-echo "== 1/4 teacher (seed $TEACHER_SEED)"
 if [ -z "${MEMBER_CFG:-}" ]; then
+    echo "== 1/5 teacher (seed $TEACHER_SEED)"
     spawn train teacher "$TEACHER_CFG" "$TEACHER_SEED"
 else
+    echo "== 1/5 teacher members (seeds $MEMBER_SEEDS)"
     for seed in $MEMBER_SEEDS; do
         spawn train "member_seed$seed" "$MEMBER_CFG" "$seed"
     done
 fi
-echo "== 2/4 students without distillation (seeds $SEEDS; $JOBS at once)"
+echo "== 2/5 students without distillation (seeds $SEEDS; $JOBS at once)"
 for seed in $SEEDS; do
     spawn train "student_seed$seed" "$STUDENT_CFG" "$seed"
 done
@@ -117,7 +126,7 @@ drain
 if [ -z "${MEMBER_CFG:-}" ]; then
     TEACHER_CKPT=$WORK/teacher/$(basename "$(cat "$WORK/teacher/last_checkpoint")")
 else
-    echo "== 1/4 teacher: ensemble of members $MEMBER_SEEDS"
+    echo "== 1/5 teacher: ensemble of members $MEMBER_SEEDS"
     TEACHER_CKPT=$WORK/teacher_ensemble.pth
     members=()
     for seed in $MEMBER_SEEDS; do
@@ -127,15 +136,20 @@ else
         "$TEACHER_CFG" "${members[@]}" --out "$TEACHER_CKPT"
     test_model teacher "$TEACHER_CFG" "$TEACHER_CKPT"
 fi
-echo "== 3/4 distilled students (kd-kl, seeds $SEEDS)"
+echo "== 3/5 distilled students (kd-kl, seeds $SEEDS)"
 for seed in $SEEDS; do
     spawn train "kd-kl_seed$seed" "$KD_CFG" "$seed" "$TEACHER_CKPT_KEY=$TEACHER_CKPT"
 done
 drain
-echo "== 4/4 table: $WORK/results.md"
+echo "== 4/5 table: $WORK/results.md"
 # the teacher's top-1 for the distillation ratio, where the distilled runs
 # do not validate their teacher
 python tools/analysis/benchmark_stats.py "$WORK" --methods kd-kl \
     --teacher-top1 "$(python -c "import json, sys
 print(json.load(open(sys.argv[1]))['top1'])" "$WORK/teacher/result.json")" \
     --out "$WORK/results.md"
+echo "== 5/5 costs: $WORK/costs.json (one sample, 1 thread, side by side)"
+OMP_NUM_THREADS=1 python tools/analysis/benchmark_report.py costs \
+    --model student "$STUDENT_CFG" "$STUDENT_SHAPE" \
+    --model teacher "$TEACHER_CFG" "$TEACHER_SHAPE" \
+    --out "$WORK/costs.json" 2> "$WORK/costs.log" | tee -a "$WORK/results.md"

@@ -13,10 +13,12 @@ TEACHER = f'{REPO}/configs/benchmark/msr_action3d/stgcn_msr-action3d-joints-bone
 
 
 def test_costs_of_skeleton_models_by_input_shape(tmp_path, capsys):
-    out = tmp_path / 'costs.json'
+    out, table = tmp_path / 'costs.json', tmp_path / 'results.md'
+    table.write_text('| Method |\n')
     report_tool.main(['costs', '--model', 'student', STUDENT, '1x1x32x20x3',
                       '--model', 'teacher', TEACHER, '1x1x32x20x12',
-                      '--repeats', '1', '--out', str(out)])
+                      '--repeats', '1', '--out', str(out),
+                      '--markdown', str(table)])
     costs = json.loads(out.read_text())
     for name, config in (('student', STUDENT), ('teacher', TEACHER)):
         params = sum(p.numel() for p in model_from_config(config).parameters())
@@ -27,3 +29,6 @@ def test_costs_of_skeleton_models_by_input_shape(tmp_path, capsys):
     assert costs['teacher']['gflops'] > 3 * costs['student']['gflops'] > 0
     printed = capsys.readouterr().out
     assert '| student | 0.51 |' in printed and '| teacher |' in printed
+    lines = table.read_text().splitlines()  # appended, nothing else
+    assert lines[0] == '| Method |' and lines[1] == ''
+    assert lines[2].startswith('| model |') and len(lines) == 6

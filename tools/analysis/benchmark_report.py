@@ -483,16 +483,21 @@ def report(args):
 
 
 def costs(args):
-    """Print (and with ``--out`` write as JSON) the costs of ``--model``s."""
+    """Print the costs of ``--model``s as a Markdown table (and append it to
+    ``--markdown``, write them as JSON to ``--out``)."""
     measured = model_costs(
         {name: (config, tuple(int(n) for n in shape.split('x')))
          for name, config, shape in args.model}, args.repeats)
-    print(f'| model | params (M) | GFLOPs | CPU latency (ms, '
-          f'{measured["threads"]} thread(s)) |\n|---|---|---|---|')
+    lines = [f'| model | params (M) | GFLOPs | CPU latency (ms, '
+             f'{measured["threads"]} thread(s)) |', '|---|---|---|---|']
     for name, _, _ in args.model:
         cost = measured[name]
-        print(f'| {name} | {cost["params_m"]:.2f} | {cost["gflops"]:.3f} | '
-              f'{cost["latency_ms"]:.1f} |')
+        lines.append(f'| {name} | {cost["params_m"]:.2f} | '
+                     f'{cost["gflops"]:.3f} | {cost["latency_ms"]:.1f} |')
+    print('\n'.join(lines))
+    if args.markdown:
+        with open(args.markdown, 'a') as f:
+            f.write('\n' + '\n'.join(lines) + '\n')
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(measured, f, indent=1)
@@ -529,6 +534,8 @@ def parse_args(argv=None):
     cost.add_argument('--repeats', type=int, default=30,
                       help='latency repeats (median)')
     cost.add_argument('--out', help='also write the costs as JSON here')
+    cost.add_argument('--markdown',
+                      help='also append the table to this Markdown file')
     return parser.parse_args(argv)
 
 

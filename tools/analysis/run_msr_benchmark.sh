@@ -152,4 +152,5 @@ echo "== 5/5 costs: $WORK/costs.json (one sample, 1 thread, side by side)"
 OMP_NUM_THREADS=1 python tools/analysis/benchmark_report.py costs \
     --model student "$STUDENT_CFG" "$STUDENT_SHAPE" \
     --model teacher "$TEACHER_CFG" "$TEACHER_SHAPE" \
-    --out "$WORK/costs.json" 2> "$WORK/costs.log" | tee -a "$WORK/results.md"
+    --out "$WORK/costs.json" --markdown "$WORK/results.md" > "$WORK/costs.log" 2>&1
+tail -n 4 "$WORK/costs.log"

@@ -4,7 +4,7 @@ results table of docs/benchmark.md, plots, model costs.
     python tools/analysis/benchmark_report.py collect RUN_DIR --config CFG [--seed S]
     python tools/analysis/benchmark_report.py report WORK_DIR --student-config CFG \
         --teacher-config CFG [--single-teacher-config CFG] --methods M [M ...]
-    python tools/analysis/benchmark_report.py costs --model NAME CFG SHAPE [--model ...]
+    python tools/analysis/benchmark_report.py costs --model NAME CFG SHAPE ...
 
 ``collect`` reads a finished run (its ``RUN_DIR.log`` and the
 ``vis_data/scalars.json`` files of every session, resumed ones included)

@@ -12,6 +12,7 @@ from .temporal_stride_views import TemporalStrideViews
 
 __all__ = [
     'ChannelViews', 'FixedViews', 'JointToBoneByPairs', 'LoadFlowFrames',
-    'LoadSkeletonHeatmaps', 'LoadTeacherOutputs', 'ResizeViews', 'StandardizeClipIntensity',
-    'TeacherOutputsMissingError', 'TemporalStrideViews'
+    'LoadSkeletonHeatmaps', 'LoadTeacherOutputs', 'ResizeViews',
+    'StandardizeClipIntensity', 'TeacherOutputsMissingError',
+    'TemporalStrideViews'
 ]

@@ -36,19 +36,22 @@ class JointToBoneByPairs(JointToBone):
                     f'JointToBoneByPairs: pairs must be (child, parent) '
                     f'pairs of joint indices >= 0; got {pair!r}')
             checked.append((int(pair[0]), int(pair[1])))
+        if not checked:
+            raise ValueError('JointToBoneByPairs: pairs is empty')
         children = [child for child, _ in checked]
         if len(set(children)) != len(children):
             raise ValueError(f'JointToBoneByPairs: a joint is the child of '
                              f'more than one pair in {checked}')
         self.pairs = tuple(checked)
+        self.highest_joint = max(max(pair) for pair in self.pairs)
         self.dataset = 'pairs'
 
     def transform(self, results: Dict) -> Dict:
         num_joints = results['keypoint'].shape[-2]
-        highest = max(max(pair) for pair in self.pairs)
-        if highest >= num_joints:
+        if self.highest_joint >= num_joints:
             raise ValueError(
-                f'JointToBoneByPairs: joint index {highest} in pairs, but '
+                f'JointToBoneByPairs: joint index {self.highest_joint} in '
+                f'pairs, but '
                 f'{results.get("frame_dir", "the sample")} has '
                 f'{num_joints} joints')
         return super().transform(results)

@@ -6,6 +6,8 @@
 #   drain                   wait for every spawned run; stop if one failed
 #   train NAME CONFIG SEED [--cfg-options values...]
 #   test_model NAME CONFIG CHECKPOINT [--cfg-options values...]
+#   last_ckpt NAME          the last checkpoint of finished run WORK/NAME
+#   build_ensemble CONFIG OUT SEED...   OUT from runs WORK/member_seed<SEED>
 # train/test_model skip a run whose WORK/NAME/result.json exists and resume
 # an interrupted training (only with the thread count it started with).
 # JOBS trainings run at once (default: the number of CPU cores, at most 4,
@@ -51,6 +53,24 @@ train() {
         --cfg-options randomness.seed="$seed" $DATA "$@" $SHORT \
         > "$dir.log" 2>&1 || { tail -n 30 "$dir.log"; exit 1; }
     python tools/analysis/benchmark_report.py collect "$dir" --config "$config" --seed "$seed"
+}
+
+# last_ckpt NAME: WORK/NAME/<its last checkpoint> (found under WORK even if
+# the work dir was moved since the run wrote last_checkpoint)
+last_ckpt() {
+    echo "$WORK/$1/$(basename "$(cat "$WORK/$1/last_checkpoint")")"
+}
+
+# build_ensemble CONFIG OUT SEED...: the checkpoint of CONFIG's
+# EnsembleRecognizer from the last checkpoints of WORK/member_seed<SEED>, in
+# order (kept if OUT exists)
+build_ensemble() {
+    local config=$1 out=$2 seed members=()
+    shift 2
+    [ -f "$out" ] && return
+    for seed in "$@"; do members+=("$(last_ckpt "member_seed$seed")"); done
+    python tools/analysis/build_ensemble_checkpoint.py "$config" \
+        "${members[@]}" --out "$out"
 }
 
 # test NAME CONFIG CHECKPOINT [--cfg-options values...]

@@ -151,20 +151,14 @@ if [ "$SPLIT" = val ]; then  # they need no teacher: alongside the members
     done
 fi
 drain
-member_ckpts=()
-for seed in $MEMBER_SEEDS; do
-    member_ckpts+=("$WORK/member_seed$seed/$(basename "$(cat "$WORK/member_seed$seed/last_checkpoint")")")
-done
 
-echo "== 2/5 teacher: ensemble of ${#member_ckpts[@]} members"
+echo "== 2/5 teacher: ensemble of $(echo $MEMBER_SEEDS | wc -w) members"
 TEACHER_CKPT=$WORK/teacher_ensemble.pth
-[ -f "$TEACHER_CKPT" ] || python tools/analysis/build_ensemble_checkpoint.py \
-    "$TEACHER_CFG" "${member_ckpts[@]}" --out "$TEACHER_CKPT"
+build_ensemble "$TEACHER_CFG" "$TEACHER_CKPT" $MEMBER_SEEDS
 test_model teacher_8frames "$TEACHER_CFG" "$TEACHER_CKPT"
 test_model teacher_16frames "$TEACHER_CFG" "$TEACHER_CKPT" \
     test_dataloader.dataset.pipeline.1.twice_sample=True
-[ -z "$SINGLE" ] || SINGLE_CKPT=$WORK/single_teacher/$(basename \
-    "$(cat "$WORK/single_teacher/last_checkpoint")")
+[ -z "$SINGLE" ] || SINGLE_CKPT=$(last_ckpt single_teacher)
 fi
 
 # store_options METHOD CONFIG: the --cfg-options of an offline (*-stored)

@@ -124,16 +124,11 @@ for seed in $SEEDS; do
 done
 drain
 if [ -z "${MEMBER_CFG:-}" ]; then
-    TEACHER_CKPT=$WORK/teacher/$(basename "$(cat "$WORK/teacher/last_checkpoint")")
+    TEACHER_CKPT=$(last_ckpt teacher)
 else
     echo "== 1/5 teacher: ensemble of members $MEMBER_SEEDS"
     TEACHER_CKPT=$WORK/teacher_ensemble.pth
-    members=()
-    for seed in $MEMBER_SEEDS; do
-        members+=("$WORK/member_seed$seed/$(basename "$(cat "$WORK/member_seed$seed/last_checkpoint")")")
-    done
-    [ -f "$TEACHER_CKPT" ] || python tools/analysis/build_ensemble_checkpoint.py \
-        "$TEACHER_CFG" "${members[@]}" --out "$TEACHER_CKPT"
+    build_ensemble "$TEACHER_CFG" "$TEACHER_CKPT" $MEMBER_SEEDS
     test_model teacher "$TEACHER_CFG" "$TEACHER_CKPT"
 fi
 echo "== 3/5 distilled students (kd-kl, seeds $SEEDS)"

@@ -203,3 +203,71 @@ def test_table_against_another_baseline(work, tmp_path):
     assert result.returncode == 0, result.stderr
     assert '| no KD (student) | 3 |' in result.stdout  # a method now
     assert '| kd-kl (baseline) |' in result.stdout
+
+
+def write_fold(root, name, runs, teacher):
+    """A development fold's work folder: ``runs`` {run name: (top1, seed)}
+    and ``teacher/result.json`` (the distilled runs log no teacher)."""
+    fold = root / name
+    for run, (top1, seed) in runs.items():
+        write_run(fold, run, top1, seed)
+    write_run(fold, 'teacher', teacher)
+    return str(fold)
+
+
+@pytest.fixture
+def folds(tmp_path):
+    return [write_fold(tmp_path, 'subject1',
+                       {'student_seed0': (0.50, 0), 'kd-kl_seed0': (0.56, 0),
+                        'student_seed1': (0.40, 1), 'kd-kl_seed1': (0.60, 1)},
+                       0.70),
+            write_fold(tmp_path, 'subject3',
+                       {'student_seed0': (0.60, 0), 'kd-kl_seed0': (0.62, 0)},
+                       0.80)]
+
+
+def test_folds_pair_by_fold_and_seed(folds):
+    runs = stats.load_fold_runs(folds, seeds=[0])
+    assert sorted(runs['kd-kl']) == ['subject1/0', 'subject3/0']
+    lines = stats.table(folds, folds=True, seeds=[0]).splitlines()
+    # student 50, 60: 55.0 +- 7.1; kd-kl 56, 62; diffs +6, +2: mean +4,
+    # sd sqrt(8), half width 12.706 * sqrt(8) / sqrt(2) = 25.41; teacher:
+    # mean of the folds' teacher/result.json 0.75, ratio 4 / 20
+    assert lines[2] == '| no KD (student) | 2 | 55.0 ± 7.1 | — | — | — |'
+    assert lines[3] == ('| kd-kl | 2 | 59.0 ± 4.2 | +4.0 [-21.4, +29.4] | '
+                        '0.20 | no |')
+    # every seed: three pairs (subject1/0, subject1/1, subject3/0)
+    assert '| kd-kl | 3 |' in stats.table(folds, folds=True)
+    # the same seed in two folds is two pairs, not a clash
+    with pytest.raises(ValueError, match='given twice'):
+        stats.table(folds, folds=False)
+
+
+def test_folds_need_distinct_names(folds, tmp_path):
+    other = write_fold(tmp_path / 'again', 'subject1',
+                       {'student_seed0': (0.5, 0)}, 0.7)
+    with pytest.raises(ValueError, match='two have the same name'):
+        stats.load_fold_runs([folds[0], other])
+
+
+def test_teacher_from_work_folder_and_seed_filter(folds):
+    # one work folder: its teacher/result.json (0.70) gives the ratio;
+    # --seeds 1: student 40, kd-kl 60 -> one pair only
+    text = stats.table([folds[0]])
+    assert '| kd-kl | 2 | 58.0 ± 2.8 | +13.0 [-75.9, +101.9] | 0.52 | no |' \
+        in text  # (0.58 - 0.45) / (0.70 - 0.45)
+    text = stats.table([folds[0]], teacher=0.5)  # --teacher-top1 wins
+    assert '| 2.60 |' in text
+    text = stats.table([folds[0]], seeds=[1])
+    assert '| kd-kl | 1 | 60.0 ± 0.0 | n < 2 common seeds | 0.67 | — |' \
+        in text
+
+
+def test_cli_folds(folds, tmp_path):
+    out = tmp_path / 'folds.md'
+    result = run_python(args=['tools/analysis/benchmark_stats.py',
+                              '--folds', *folds, '--seeds', '0',
+                              '--methods', 'kd-kl', '--out', str(out)])
+    assert result.returncode == 0, result.stderr
+    assert '| kd-kl | 2 | 59.0 ± 4.2 | +4.0 [-21.4, +29.4] |' \
+        in out.read_text()

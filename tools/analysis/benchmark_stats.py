@@ -1,5 +1,6 @@
-"""Paired statistics of the AVLetters benchmark: each method against the
-student without distillation over the same seeds.
+"""Paired statistics of the benchmarks: each method against the student
+without distillation over the same seeds (or, with ``--folds``, the same
+development folds and seeds).
 
 Importable (``paired_difference``, ``distillation_ratio``, ``rerun_spread``,
 ``is_gain``, ``t_quantile``) and a small CLI that reads the ``result.json``
@@ -10,6 +11,12 @@ a Markdown table. Example::
     python tools/analysis/benchmark_stats.py work_dirs/benchmark_avletters
     python tools/analysis/benchmark_stats.py work_dirs/bench/*/result.json \\
         --rerun work_dirs/bench_rerun --methods kd-kl trd
+    python tools/analysis/benchmark_stats.py --folds \\
+        work_dirs/msr_dev_folds/subject* --seeds 0 --methods kd-kl
+
+The teacher's top-1 for the distillation ratio is, in this order: the one
+the distilled runs logged, ``--teacher-top1``, or the ``teacher/result.json``
+of the work folders given (the mean over folds).
 
 Accuracies are used as stored (fractions in ``result.json``); the table
 shows percentages. Pure Python: the Student-t quantile is computed from the
@@ -228,6 +235,44 @@ def load_runs(paths):
     return runs
 
 
+def load_fold_runs(folds, seeds=None):
+    """:func:`load_runs` of each fold's work folder, paired by fold and seed.
+
+    Args:
+        folds (list[str]): Work folders, one per development fold.
+        seeds (list[int], optional): Keep only these seeds.
+
+    Returns:
+        dict: ``{method: {'<fold>/<seed>': result}}``, ``<fold>`` the
+        folder's name.
+
+    Raises:
+        ValueError: If two folds have the same folder name.
+    """
+    names = [osp.basename(osp.normpath(fold)) for fold in folds]
+    if len(set(names)) < len(names):
+        raise ValueError(f'folds {folds}: two have the same name')
+    runs = {}
+    for name, fold in zip(names, folds):
+        for method, by_seed in load_runs([fold]).items():
+            for seed, result in by_seed.items():
+                if seeds is None or seed in seeds:
+                    runs.setdefault(method, {})[f'{name}/{seed}'] = result
+    return runs
+
+
+def work_teacher_top1(paths):
+    """Mean top-1 of the ``teacher/result.json`` of the work folders in
+    ``paths`` that have one, else None."""
+    values = []
+    for path in paths:
+        found = osp.join(path, 'teacher', 'result.json')
+        if osp.isdir(path) and osp.isfile(found):
+            with open(found) as file:
+                values.append(json.load(file)['top1'])
+    return sum(values) / len(values) if values else None
+
+
 def top1(runs):
     """``{seed: top-1}`` of ``{seed: result}``."""
     return {seed: result['top1'] for seed, result in runs.items()}
@@ -333,7 +378,7 @@ def markdown_table(rows):
 
 
 def table(paths, methods=None, teacher=None, rerun_paths=None,
-          baseline=BASELINE):
+          baseline=BASELINE, folds=False, seeds=None):
     """Markdown table of the runs in ``paths`` (see :func:`load_runs`).
 
     Args:
@@ -346,11 +391,21 @@ def table(paths, methods=None, teacher=None, rerun_paths=None,
         baseline (str): Run name the methods are compared with (default
             ``student``, no distillation; e.g. an online method to compare
             its offline variant with).
+        folds (bool): ``paths`` are the work folders of development folds;
+            runs pair by fold and seed (:func:`load_fold_runs`).
+        seeds (list[int], optional): Use only these seeds.
 
     Returns:
         str: The table.
     """
-    runs = load_runs(paths)
+    if folds:
+        runs = load_fold_runs(paths, seeds)
+    else:
+        runs = {method: {seed: result for seed, result in by_seed.items()
+                         if seeds is None or seed in seeds}
+                for method, by_seed in load_runs(paths).items()}
+    if teacher is None:
+        teacher = work_teacher_top1(paths)
     if baseline not in runs:
         raise ValueError(f'no {baseline}_seed<N>/result.json among '
                          f'{paths}: the baseline is needed')
@@ -384,6 +439,11 @@ def parse_args(argv=None):
     parser.add_argument('--baseline', default=BASELINE,
                         help='run name to compare with (default: student, '
                         'no distillation)')
+    parser.add_argument('--folds', action='store_true',
+                        help='the results are development folds\' work '
+                        'folders: pair runs by fold and seed')
+    parser.add_argument('--seeds', type=int, nargs='+',
+                        help='use only these seeds (default: all found)')
     parser.add_argument('--out', help='also write the table here')
     return parser.parse_args(argv)
 
@@ -392,7 +452,7 @@ def main(argv=None):
     args = parse_args(argv)
     try:
         text = table(args.results, args.methods, args.teacher_top1,
-                     args.rerun, args.baseline)
+                     args.rerun, args.baseline, args.folds, args.seeds)
     except ValueError as error:
         sys.exit(f'error: {error}')
     print(text, end='')

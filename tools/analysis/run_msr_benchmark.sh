@@ -95,6 +95,12 @@ if [ "$SPLIT" = dev ]; then
     VAL_LIST=$WORK/splits/dev_val_list.txt
 fi
 DATA=""
+if [ "$SPLIT" = dev ]; then
+    # held out, subject 9 brings the training list's all-zero sequence
+    # (a13_s09_e02) into validation, which the training loader skips
+    DATA="val_dataloader.dataset.skip_invalid=True
+test_dataloader.dataset.skip_invalid=True"
+fi
 for loader in train val test; do
     list=$VAL_LIST
     [ "$loader" = train ] && list=$TRAIN_LIST

@@ -205,12 +205,13 @@ def result_files(paths):
     return files
 
 
-def load_runs(paths):
+def load_runs(paths, seeds=None):
     """Read ``result.json`` files of seeded runs.
 
     Args:
         paths (list[str]): Files or work folders (see :func:`result_files`);
             runs not named ``<method>_seed<N>`` (teachers) are skipped.
+        seeds (list[int], optional): Keep only these seeds.
 
     Returns:
         dict: ``{method: {seed: result}}``.
@@ -232,7 +233,10 @@ def load_runs(paths):
             raise ValueError(f'{path}: seed {seed} of {found["method"]} '
                              'given twice')
         method[seed] = result
-    return runs
+    if seeds is None:
+        return runs
+    return {name: {seed: result for seed, result in method.items()
+                   if seed in seeds} for name, method in runs.items()}
 
 
 def load_fold_runs(folds, seeds=None):
@@ -254,10 +258,9 @@ def load_fold_runs(folds, seeds=None):
         raise ValueError(f'folds {folds}: two have the same name')
     runs = {}
     for name, fold in zip(names, folds):
-        for method, by_seed in load_runs([fold]).items():
+        for method, by_seed in load_runs([fold], seeds).items():
             for seed, result in by_seed.items():
-                if seeds is None or seed in seeds:
-                    runs.setdefault(method, {})[f'{name}/{seed}'] = result
+                runs.setdefault(method, {})[f'{name}/{seed}'] = result
     return runs
 
 
@@ -267,7 +270,7 @@ def work_teacher_top1(paths):
     values = []
     for path in paths:
         found = osp.join(path, 'teacher', 'result.json')
-        if osp.isdir(path) and osp.isfile(found):
+        if osp.isfile(found):
             with open(found) as file:
                 values.append(json.load(file)['top1'])
     return sum(values) / len(values) if values else None
@@ -398,12 +401,7 @@ def table(paths, methods=None, teacher=None, rerun_paths=None,
     Returns:
         str: The table.
     """
-    if folds:
-        runs = load_fold_runs(paths, seeds)
-    else:
-        runs = {method: {seed: result for seed, result in by_seed.items()
-                         if seeds is None or seed in seeds}
-                for method, by_seed in load_runs(paths).items()}
+    runs = (load_fold_runs if folds else load_runs)(paths, seeds)
     if teacher is None:
         teacher = work_teacher_top1(paths)
     if baseline not in runs:

@@ -21,6 +21,7 @@ TEACHER_JBM = f'{BENCH}/stgcn_msr-action3d-joints-bones-motion.py'
 KD_JBM = f'{BENCH}/kd-kl_stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
 ENSEMBLE = f'{BENCH}/ensemble3_stgcn_msr-action3d-joints-bones-motion.py'
 KD_ENSEMBLE = f'{BENCH}/kd-kl_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
+KD_T1_ENSEMBLE = f'{BENCH}/kd-kl-t1_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
 
 
 def flops(config, channels=3):
@@ -66,6 +67,15 @@ def test_distillation_config_with_more_input_pairs_its_teacher(
     assert Config.fromfile(cfg.model.architecture.config).model == \
         Config.fromfile(STUDENT).model
     assert (cfg.model.student_view, teacher.view) == ('student', 'keypoint')
+
+
+def test_temperature_1_variant_changes_only_the_temperature():
+    variant = Config.fromfile(KD_T1_ENSEMBLE)
+    kd = Config.fromfile(KD_ENSEMBLE)
+    assert (kd.model.distiller.distill_losses.loss_kl.tau,
+            variant.model.distiller.distill_losses.loss_kl.tau) == (4, 1)
+    variant.model.distiller.distill_losses.loss_kl.tau = 4
+    assert variant.to_dict() == kd.to_dict()
 
 
 def first_sample(config, split, seed):

@@ -2,9 +2,10 @@
 seeds, development split): teacher, students without and with
 distillation through the real entry points on the MSR Action3D skeletons,
 the paired table written, a second call skips every finished run, and a
-work dir of another split or teacher is refused (TEACHER=joints); the
-ensemble of networks with more input (ensemble-joints-bones-motion) is
-trained, built, tested and distilled from, and the costs of student and
+work dir of another split or teacher is refused (TEACHER=joints), as is a
+method without a config for the teacher; the ensemble of networks with more
+input (ensemble-joints-bones-motion) is trained, built, tested and distilled
+from by two methods side by side (METHODS), and the costs of student and
 teacher are measured. The default teacher's configs are checked in
 tests/test_configs/test_msr_benchmark_configs.py."""
 import json
@@ -57,12 +58,18 @@ def test_msr_benchmark_runs_resumes_and_keeps_its_split(tmp_path):
     assert teacher.returncode == 1
     assert 'holds runs with TEACHER=joints; this is ' \
         'TEACHER=joints-bones-motion' in teacher.stderr
+    method = run(work, SPLIT='dev', TEACHER='joints',
+                 METHODS='kd-kl kd-kl-t1')
+    assert method.returncode == 1
+    assert "for method 'kd-kl-t1' with TEACHER=joints" in method.stderr
+    assert not (work / 'kd-kl-t1_seed0').exists()
 
 
 def test_msr_benchmark_with_an_ensemble_teacher_with_more_input(tmp_path):
     work = tmp_path / 'msr'
     done = run(work, SPLIT='dev', SEEDS='0',
-               TEACHER='ensemble-joints-bones-motion')
+               TEACHER='ensemble-joints-bones-motion',
+               METHODS='kd-kl kd-kl-t1')
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     for seed in (100, 101, 102):
         member = json.loads(
@@ -80,8 +87,14 @@ def test_msr_benchmark_with_an_ensemble_teacher_with_more_input(tmp_path):
     dumped = next((work / 'kd-kl_seed0').glob('*.py'))  # MMEngine's dump
     assert Config.fromfile(dumped).model.teachers.teacher.ckpt == \
         f'{work}/teacher_ensemble.pth'
+    t1 = json.loads((work / 'kd-kl-t1_seed0' / 'result.json').read_text())
+    assert 'kd-kl-t1_ensemble3-stgcn-joints-bones-motion_' in t1['config']
+    dumped = next((work / 'kd-kl-t1_seed0').glob('*.py'))
+    assert Config.fromfile(dumped).model.distiller.distill_losses.loss_kl \
+        .tau == 1
     # costs measured side by side, after the table
     table = (work / 'results.md').read_text()
-    assert '| kd-kl | 1 |' in table and '| teacher | 9.25 |' in table
+    assert '| kd-kl | 1 |' in table and '| kd-kl-t1 | 1 |' in table
+    assert '| teacher | 9.25 |' in table
     costs = json.loads((work / 'costs.json').read_text())
     assert costs['teacher']['input'] == [1, 1, 1, 32, 20, 12]

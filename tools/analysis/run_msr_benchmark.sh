@@ -19,7 +19,10 @@
 #      into one checkpoint by build_ensemble_checkpoint.py and tested once.
 #      A work dir holds one teacher.
 #   2. students without distillation, seeds $SEEDS (default 0 1 2 3 4)
-#   3. distilled students (kd-kl), seeds $SEEDS
+#   3. distilled students, seeds $SEEDS, of each method in $METHODS (default
+#      kd-kl; a method M distils with
+#      $CFG/M_<teacher>_stgcn-tiny_msr-action3d-joints.py, e.g. kd-kl-t1:
+#      kd-kl at temperature 1), runs WORK/M_seed<N> beside the others
 #   4. table: tools/analysis/benchmark_stats.py (paired differences with 95%
 #      intervals, distillation ratio) in WORK/results.md
 #   5. costs of student and teacher (benchmark_report.py costs), appended
@@ -50,21 +53,31 @@ STUDENT_SHAPE=1x1x32x20x3
 TEACHER_SHAPE=1x1x32x20x12
 case $TEACHER in
     joints) TEACHER_CFG=$CFG/stgcn_msr-action3d-joints.py
-            KD_CFG=$CFG/kd-kl_stgcn_stgcn-tiny_msr-action3d-joints.py
+            KD_TEACHER=stgcn
             TEACHER_CKPT_KEY=model.teacher_ckpt
             TEACHER_SHAPE=$STUDENT_SHAPE ;;
     joints-bones-motion)
             TEACHER_CFG=$CFG/stgcn_msr-action3d-joints-bones-motion.py
-            KD_CFG=$CFG/kd-kl_stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py
+            KD_TEACHER=stgcn-joints-bones-motion
             TEACHER_CKPT_KEY=model.teachers.teacher.ckpt ;;
     ensemble-joints-bones-motion)
             MEMBER_CFG=$CFG/stgcn_msr-action3d-joints-bones-motion.py
             TEACHER_CFG=$CFG/ensemble3_stgcn_msr-action3d-joints-bones-motion.py
-            KD_CFG=$CFG/kd-kl_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py
+            KD_TEACHER=ensemble3-stgcn-joints-bones-motion
             TEACHER_CKPT_KEY=model.teachers.teacher.ckpt ;;
     *) echo "TEACHER=$TEACHER: use joints, joints-bones-motion or" \
             "ensemble-joints-bones-motion" >&2; exit 1 ;;
 esac
+METHODS=${METHODS:-kd-kl}
+# kd_config METHOD: the config distilling TEACHER into the student by METHOD
+kd_config() {
+    echo "$CFG/${1}_${KD_TEACHER}_stgcn-tiny_msr-action3d-joints.py"
+}
+for method in $METHODS; do
+    [ -f "$(kd_config "$method")" ] || { echo "METHODS: no config" \
+        "$(kd_config "$method") for method '$method' with TEACHER=$TEACHER" >&2
+        exit 1; }
+done
 DATA_ROOT=${DATA_ROOT:-../shared/data/msr_action3d}
 SEEDS=${SEEDS:-0 1 2 3 4}
 TEACHER_SEED=${TEACHER_SEED:-100}
@@ -137,15 +150,18 @@ else
     build_ensemble "$TEACHER_CFG" "$TEACHER_CKPT" $MEMBER_SEEDS
     test_model teacher "$TEACHER_CFG" "$TEACHER_CKPT"
 fi
-echo "== 3/5 distilled students (kd-kl, seeds $SEEDS)"
-for seed in $SEEDS; do
-    spawn train "kd-kl_seed$seed" "$KD_CFG" "$seed" "$TEACHER_CKPT_KEY=$TEACHER_CKPT"
+echo "== 3/5 distilled students ($METHODS, seeds $SEEDS)"
+for method in $METHODS; do
+    for seed in $SEEDS; do
+        spawn train "${method}_seed$seed" "$(kd_config "$method")" "$seed" \
+            "$TEACHER_CKPT_KEY=$TEACHER_CKPT"
+    done
 done
 drain
 echo "== 4/5 table: $WORK/results.md"
 # the distilled runs do not validate their teacher: the distillation ratio
 # takes the teacher's top-1 from WORK/teacher/result.json
-python tools/analysis/benchmark_stats.py "$WORK" --methods kd-kl \
+python tools/analysis/benchmark_stats.py "$WORK" --methods $METHODS \
     --out "$WORK/results.md"
 echo "== 5/5 costs: $WORK/costs.json (one sample, 1 thread, side by side)"
 OMP_NUM_THREADS=1 python tools/analysis/benchmark_report.py costs \

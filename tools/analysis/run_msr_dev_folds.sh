@@ -10,8 +10,8 @@
 #   bash tools/analysis/run_msr_dev_folds.sh [WORK]   (default work_dirs/msr_dev_folds)
 #
 # SUBJECTS: the held-out subjects (default 1 3 5 7 9, every training
-# subject). SEEDS (default 0), TEACHER, EPOCHS, JOBS and DATA_ROOT as in
-# run_msr_benchmark.sh. FOLDS_AT_ONCE (default 1) folds run side by side,
+# subject). SEEDS (default 0), TEACHER, METHODS, EPOCHS, JOBS and DATA_ROOT
+# as in run_msr_benchmark.sh. FOLDS_AT_ONCE (default 1) folds run side by side,
 # each with its own JOBS (their thread count is cores / JOBS whatever runs
 # beside them). Each fold resumes or skips what it finished; its output goes
 # to WORK/subject<N>.log.
@@ -23,6 +23,7 @@ WORK=${1:-work_dirs/msr_dev_folds}
 SUBJECTS=${SUBJECTS:-1 3 5 7 9}
 FOLDS_AT_ONCE=${FOLDS_AT_ONCE:-1}
 export SEEDS=${SEEDS:-0}
+export METHODS=${METHODS:-kd-kl}
 mkdir -p "$WORK"
 folds=()
 failed=()
@@ -48,6 +49,7 @@ if [ ${#failed[@]} -gt 0 ]; then
     echo "${#failed[@]} fold(s) failed (see their logs above)" >&2
     exit 1
 fi
-echo "==== paired over the folds $SUBJECTS (seeds $SEEDS): $WORK/results.md"
+echo "==== paired over the folds $SUBJECTS (seeds $SEEDS, $METHODS):" \
+    "$WORK/results.md"
 python tools/analysis/benchmark_stats.py --folds "${folds[@]}" \
-    --methods kd-kl --seeds $SEEDS --out "$WORK/results.md"
+    --methods $METHODS --seeds $SEEDS --out "$WORK/results.md"

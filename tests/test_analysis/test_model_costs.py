@@ -1,6 +1,7 @@
 """tools/analysis/benchmark_report.py costs: parameters, multiply-adds and
 CPU latency of models given by config and input shape, here the MSR
-Action3D student and its teacher with more input."""
+Action3D student and its teacher with more input; --reuse keeps the costs
+measured for the same models."""
 import json
 
 from conftest import REPO, load_script
@@ -32,3 +33,27 @@ def test_costs_of_skeleton_models_by_input_shape(tmp_path, capsys):
     lines = table.read_text().splitlines()  # appended, nothing else
     assert lines[0] == '| Method |' and lines[1] == ''
     assert lines[2].startswith('| model |') and len(lines) == 6
+
+
+def test_reuse_keeps_costs_of_the_same_models_only(tmp_path, monkeypatch,
+                                                   capsys):
+    out = tmp_path / 'costs.json'
+    student = ['--model', 'student', STUDENT, '1x1x32x20x3']
+    report_tool.main(['costs', *student, '--repeats', '1', '--out', str(out)])
+    first = json.loads(out.read_text())
+    assert first['student']['config'] == STUDENT
+    measured = []
+    real = report_tool.model_costs
+    monkeypatch.setattr(report_tool, 'model_costs', lambda models, repeats: (
+        measured.append(sorted(models)) or real(models, repeats)))
+    report_tool.main(['costs', *student, '--out', str(out), '--reuse'])
+    assert measured == [] and json.loads(out.read_text()) == first
+    assert f'costs of {out} kept' in capsys.readouterr().out
+    # another shape, another model, or no --reuse: measured again
+    for options in (['--model', 'student', STUDENT, '1x1x16x20x3', '--reuse'],
+                    [*student, '--model', 'teacher', TEACHER, '1x1x32x20x12',
+                     '--reuse'],
+                    student):
+        report_tool.main(['costs', *options, '--repeats', '1',
+                          '--out', str(out)])
+    assert measured == [['student'], ['student', 'teacher'], ['student']]

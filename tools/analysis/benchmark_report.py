@@ -482,12 +482,36 @@ def report(args):
         print(f'wrote {args.metafile}')
 
 
+def reusable_costs(path, models):
+    """The costs JSON at ``path`` if it was measured for these ``models``
+    (``(name, config, shape)``: same names, configs and input shapes), else
+    None."""
+    if not path or not osp.isfile(path):
+        return None
+    with open(path) as f:
+        measured = json.load(f)
+    for name, config, shape in models:
+        cost = measured.get(name, {})
+        if (cost.get('config'), cost.get('input')) != \
+                (config, [1] + [int(n) for n in shape.split('x')]):
+            return None
+    return measured
+
+
 def costs(args):
     """Print the costs of ``--model``s as a Markdown table (and append it to
-    ``--markdown``, write them as JSON to ``--out``)."""
-    measured = model_costs(
-        {name: (config, tuple(int(n) for n in shape.split('x')))
-         for name, config, shape in args.model}, args.repeats)
+    ``--markdown``, write them as JSON to ``--out``). With ``--reuse``, the
+    costs already in ``--out`` for the same models are kept instead of
+    measured again."""
+    measured = reusable_costs(args.out, args.model) if args.reuse else None
+    if measured is None:
+        measured = model_costs(
+            {name: (config, tuple(int(n) for n in shape.split('x')))
+             for name, config, shape in args.model}, args.repeats)
+        for name, config, _ in args.model:
+            measured[name]['config'] = config
+    else:
+        print(f'costs of {args.out} kept (same models)')
     lines = [f'| model | params (M) | GFLOPs | CPU latency (ms, '
              f'{measured["threads"]} thread(s)) |', '|---|---|---|---|']
     for name, _, _ in args.model:
@@ -536,6 +560,9 @@ def parse_args(argv=None):
     cost.add_argument('--out', help='also write the costs as JSON here')
     cost.add_argument('--markdown',
                       help='also append the table to this Markdown file')
+    cost.add_argument('--reuse', action='store_true',
+                      help='keep the costs in --out if measured for the '
+                      'same models (names, configs, shapes)')
     return parser.parse_args(argv)
 
 

@@ -26,6 +26,7 @@
 #   4. table: tools/analysis/benchmark_stats.py (paired differences with 95%
 #      intervals, distillation ratio) in WORK/results.md
 #   5. costs of student and teacher (benchmark_report.py costs), appended
+#      (measured once: a rerun keeps WORK/costs.json)
 # SPLIT=val (default) trains on the 5 training subjects and validates once,
 # at the end, on the 5 test subjects: the reported split, for final models.
 # SPLIT=dev trains on 4 training subjects and validates on the development
@@ -167,5 +168,6 @@ echo "== 5/5 costs: $WORK/costs.json (one sample, 1 thread, side by side)"
 OMP_NUM_THREADS=1 python tools/analysis/benchmark_report.py costs \
     --model student "$STUDENT_CFG" "$STUDENT_SHAPE" \
     --model teacher "$TEACHER_CFG" "$TEACHER_SHAPE" \
-    --out "$WORK/costs.json" --markdown "$WORK/results.md" > "$WORK/costs.log" 2>&1
+    --out "$WORK/costs.json" --reuse --markdown "$WORK/results.md" \
+    > "$WORK/costs.log" 2>&1
 tail -n 4 "$WORK/costs.log"

@@ -22,6 +22,7 @@ KD_JBM = f'{BENCH}/kd-kl_stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joint
 ENSEMBLE = f'{BENCH}/ensemble3_stgcn_msr-action3d-joints-bones-motion.py'
 KD_ENSEMBLE = f'{BENCH}/kd-kl_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
 KD_T1_ENSEMBLE = f'{BENCH}/kd-kl-t1_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
+KD_W025_ENSEMBLE = f'{BENCH}/kd-kl-w0.25_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
 
 
 def flops(config, channels=3):
@@ -69,12 +70,16 @@ def test_distillation_config_with_more_input_pairs_its_teacher(
     assert (cfg.model.student_view, teacher.view) == ('student', 'keypoint')
 
 
-def test_temperature_1_variant_changes_only_the_temperature():
-    variant = Config.fromfile(KD_T1_ENSEMBLE)
+@pytest.mark.parametrize('variant, option, values', [
+    (KD_T1_ENSEMBLE, 'tau', (4, 1)),
+    (KD_W025_ENSEMBLE, 'loss_weight', (1.0, 0.25))])
+def test_kd_variant_changes_only_its_option(variant, option, values):
+    variant = Config.fromfile(variant)
     kd = Config.fromfile(KD_ENSEMBLE)
-    assert (kd.model.distiller.distill_losses.loss_kl.tau,
-            variant.model.distiller.distill_losses.loss_kl.tau) == (4, 1)
-    variant.model.distiller.distill_losses.loss_kl.tau = 4
+    loss, loss_kd = (cfg.model.distiller.distill_losses.loss_kl
+                     for cfg in (variant, kd))
+    assert (loss_kd[option], loss[option]) == values
+    loss[option] = loss_kd[option]
     assert variant.to_dict() == kd.to_dict()
 
 

@@ -484,16 +484,15 @@ def report(args):
 
 def reusable_costs(path, models):
     """The costs JSON at ``path`` if it was measured for these ``models``
-    (``(name, config, shape)``: same names, configs and input shapes), else
-    None."""
+    (``{name: (config, shape)}`` as for :func:`model_costs`: same names,
+    configs and one-sample input shapes), else None."""
     if not path or not osp.isfile(path):
         return None
     with open(path) as f:
         measured = json.load(f)
-    for name, config, shape in models:
+    for name, (config, shape) in models.items():
         cost = measured.get(name, {})
-        if (cost.get('config'), cost.get('input')) != \
-                (config, [1] + [int(n) for n in shape.split('x')]):
+        if (cost.get('config'), cost.get('input')) != (config, [1, *shape]):
             return None
     return measured
 
@@ -503,12 +502,12 @@ def costs(args):
     ``--markdown``, write them as JSON to ``--out``). With ``--reuse``, the
     costs already in ``--out`` for the same models are kept instead of
     measured again."""
-    measured = reusable_costs(args.out, args.model) if args.reuse else None
+    models = {name: (config, tuple(int(n) for n in shape.split('x')))
+              for name, config, shape in args.model}
+    measured = reusable_costs(args.out, models) if args.reuse else None
     if measured is None:
-        measured = model_costs(
-            {name: (config, tuple(int(n) for n in shape.split('x')))
-             for name, config, shape in args.model}, args.repeats)
-        for name, config, _ in args.model:
+        measured = model_costs(models, args.repeats)
+        for name, (config, _) in models.items():
             measured[name]['config'] = config
     else:
         print(f'costs of {args.out} kept (same models)')

@@ -57,3 +57,9 @@ def test_reuse_keeps_costs_of_the_same_models_only(tmp_path, monkeypatch,
         report_tool.main(['costs', *options, '--repeats', '1',
                           '--out', str(out)])
     assert measured == [['student'], ['student', 'teacher'], ['student']]
+    out.write_text('{"student": ')  # cut short: measured again, rewritten
+    report_tool.main(['costs', *student, '--repeats', '1', '--out', str(out),
+                      '--reuse'])
+    assert f'{out} is not valid JSON' in capsys.readouterr().out
+    assert measured[-1] == ['student']
+    assert json.loads(out.read_text())['student']['config'] == STUDENT

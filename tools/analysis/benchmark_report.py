@@ -485,11 +485,16 @@ def report(args):
 def reusable_costs(path, models):
     """The costs JSON at ``path`` if it was measured for these ``models``
     (``{name: (config, shape)}`` as for :func:`model_costs`: same names,
-    configs and one-sample input shapes), else None."""
+    configs and one-sample input shapes), else None (also when it is not
+    valid JSON: it is measured again and rewritten)."""
     if not path or not osp.isfile(path):
         return None
-    with open(path) as f:
-        measured = json.load(f)
+    try:
+        with open(path) as f:
+            measured = json.load(f)
+    except json.JSONDecodeError as error:
+        print(f'{path} is not valid JSON ({error}): measured again')
+        return None
     for name, (config, shape) in models.items():
         cost = measured.get(name, {})
         if (cost.get('config'), cost.get('input')) != (config, [1, *shape]):

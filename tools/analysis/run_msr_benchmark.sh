@@ -22,7 +22,8 @@
 #   3. distilled students, seeds $SEEDS, of each method in $METHODS (default
 #      kd-kl; a method M distils with
 #      $CFG/M_<teacher>_stgcn-tiny_msr-action3d-joints.py, e.g. kd-kl-t1:
-#      kd-kl at temperature 1), runs WORK/M_seed<N> beside the others
+#      kd-kl at temperature 1, for the ensemble teacher), runs
+#      WORK/M_seed<N> beside the others
 #   4. table: tools/analysis/benchmark_stats.py (paired differences with 95%
 #      intervals, distillation ratio) in WORK/results.md
 #   5. costs of student and teacher (benchmark_report.py costs), appended

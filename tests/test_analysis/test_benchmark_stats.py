@@ -271,3 +271,26 @@ def test_cli_folds(folds, tmp_path):
     assert result.returncode == 0, result.stderr
     assert '| kd-kl | 2 | 59.0 ± 4.2 | +4.0 [-21.4, +29.4] |' \
         in out.read_text()
+
+
+def test_table_against_a_tuned_student_recipe(work):
+    # the student alone with label smoothing (23, 22, 24) as the baseline:
+    # kd-kl (25, 24, 27) diffs +2, +2, +3: mean 2.333, sd 0.577, half
+    # width 4.303 * 0.577 / sqrt(3) = 1.434; ratio (0.2533 - 0.23) /
+    # (0.30 - 0.23) = 0.33. The default student (20, 22, 21): diffs -3, 0,
+    # -3: mean -2, sd 1.732, half width 4.303; no ratio (no teacher in it).
+    for seed, top1 in ((0, 0.23), (1, 0.22), (2, 0.24)):
+        write_run(work, f'student-ls0.1_seed{seed}', top1, seed)
+    lines = stats.table([str(work)], methods=['student', 'kd-kl'],
+                        baseline='student-ls0.1').splitlines()
+    assert 'Paired diff vs student-ls0.1, points [95% CI]' in lines[0]
+    assert lines[2] == ('| student-ls0.1 (baseline) | 3 | 23.0 ± 1.0 | — '
+                        '| — | — |')
+    assert lines[3] == ('| no KD (student) | 3 | 21.0 ± 1.0 | '
+                        '-2.0 [-6.3, +2.3] | — | no |')
+    assert lines[4] == ('| kd-kl | 3 | 25.3 ± 1.5 | +2.3 [+0.9, +3.8] | '
+                        '0.33 | yes |')
+    # a variant of the student against the student: no ratio either
+    row = stats.table([str(work)], methods=['student-ls0.1']).splitlines()[3]
+    assert row == ('| student-ls0.1 | 3 | 23.0 ± 1.0 | +2.0 [-2.3, +6.3] '
+                   '| — | no |')

@@ -22,6 +22,7 @@ KD_JBM = f'{BENCH}/kd-kl_stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joint
 ENSEMBLE = f'{BENCH}/ensemble3_stgcn_msr-action3d-joints-bones-motion.py'
 KD_ENSEMBLE = f'{BENCH}/kd-kl_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
 KD_T1_ENSEMBLE = f'{BENCH}/kd-kl-t1_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
+KD_T1_LS_ENSEMBLE = f'{BENCH}/kd-kl-t1-ls0.1_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
 KD_W025_ENSEMBLE = f'{BENCH}/kd-kl-w0.25_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
 
 
@@ -81,6 +82,30 @@ def test_kd_variant_changes_only_its_option(variant, option, values):
     assert (loss_kd[option], loss[option]) == values
     loss[option] = loss_kd[option]
     assert variant.to_dict() == kd.to_dict()
+
+
+@pytest.mark.parametrize('variant, option, value', [
+    ('student-ls0.1', 'label_smooth_eps', 0.1),
+    ('student-dropout0.5', 'dropout', 0.5)])
+def test_student_variant_changes_only_its_option(variant, option, value):
+    variant = Config.fromfile(
+        f'{BENCH}/{variant}_stgcn-tiny_msr-action3d-joints.py')
+    student = Config.fromfile(STUDENT)
+    assert option not in student.model.cls_head
+    assert variant.model.cls_head.pop(option) == value
+    assert variant.to_dict() == student.to_dict()
+
+
+def test_kd_on_the_tuned_student_recipe_changes_only_the_student():
+    tuned = Config.fromfile(KD_T1_LS_ENSEMBLE)
+    kd = Config.fromfile(KD_T1_ENSEMBLE)
+    student = tuned.model.architecture.pop('config')
+    assert student.endswith('/student-ls0.1_stgcn-tiny_msr-action3d-joints.py')
+    assert Config.fromfile(student).model.cls_head.label_smooth_eps == 0.1
+    kd.model.architecture.pop('config')
+    tuned.pop('student_config')
+    kd.pop('student_config')
+    assert tuned.to_dict() == kd.to_dict()
 
 
 def first_sample(config, split, seed):

@@ -1,12 +1,14 @@
 """tools/analysis/run_msr_benchmark.sh end to end, shortened (1 epoch, two
-seeds, development split): teacher, students without and with
-distillation through the real entry points on the MSR Action3D skeletons,
-the paired table written, a second call skips every finished run, and a
-work dir of another split or teacher is refused (TEACHER=joints), as is a
-method without a config for the teacher; the ensemble of networks with more
-input (ensemble-joints-bones-motion) is trained, built, tested and distilled
-from by two methods side by side (METHODS), and the costs of student and
-teacher are measured. The default teacher's configs are checked in
+seeds, development split): teacher, students without and with distillation
+through the real entry points on the MSR Action3D skeletons, the paired
+table written, a second call skips every finished run, and a work dir of
+another split or teacher is refused (TEACHER=joints), as is a method without
+a config for the teacher or a student variant without a config; a variant of
+the student's recipe (BASELINES) trains beside the student and becomes the
+table's baseline (BASELINE); the ensemble of networks with more input
+(ensemble-joints-bones-motion) is trained, built, tested and distilled from
+by two methods side by side (METHODS), and the costs of student and teacher
+are measured. The default teacher's configs are checked in
 tests/test_configs/test_msr_benchmark_configs.py."""
 import json
 import os
@@ -63,6 +65,25 @@ def test_msr_benchmark_runs_resumes_and_keeps_its_split(tmp_path):
     assert method.returncode == 1
     assert "for method 'kd-kl-t1' with TEACHER=joints" in method.stderr
     assert not (work / 'kd-kl-t1_seed0').exists()
+    variant = run(work, SPLIT='dev', TEACHER='joints',
+                  BASELINES='student-ls0.1 student-ls0.2')
+    assert variant.returncode == 1
+    assert "for the student variant 'student-ls0.2'" in variant.stderr
+    assert not (work / 'student-ls0.1_seed0').exists()
+
+    # a variant of the student's recipe trained beside it, then the
+    # baseline every other row is compared with
+    tuned = run(work, SPLIT='dev', TEACHER='joints',
+                BASELINES='student-ls0.1', BASELINE='student-ls0.1')
+    assert tuned.returncode == 0, tuned.stdout[-3000:] + tuned.stderr[-3000:]
+    assert tuned.stdout.count('[train]') == 2
+    for seed in (0, 1):
+        dumped = next((work / f'student-ls0.1_seed{seed}').glob('*.py'))
+        assert Config.fromfile(dumped).model.cls_head.label_smooth_eps == 0.1
+    table = (work / 'results.md').read_text()
+    assert 'Paired diff vs student-ls0.1' in table
+    assert '| student-ls0.1 (baseline) | 2 |' in table
+    assert '| no KD (student) | 2 |' in table and '| kd-kl | 2 |' in table
 
 
 def test_msr_benchmark_with_an_ensemble_teacher_with_more_input(tmp_path):

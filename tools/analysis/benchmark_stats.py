@@ -288,6 +288,13 @@ def teacher_top1(runs, default=None):
     return sum(values) / len(values) if values else default
 
 
+def is_student_recipe(name):
+    """Whether run name ``name`` is the student without distillation:
+    ``student`` or a variant of its recipe, ``student-<variant>`` (e.g.
+    ``student-ls0.1``, label smoothing)."""
+    return name == BASELINE or name.startswith(BASELINE + '-')
+
+
 def method_row(name, runs, baseline, teacher=None, rerun=None,
                baseline_name=BASELINE):
     """Statistics of one method against the baseline.
@@ -319,7 +326,10 @@ def method_row(name, runs, baseline, teacher=None, rerun=None,
         except ValueError as error:
             row['paired_error'] = str(error)
         seeds = sorted(set(baseline) & set(runs))
-        if teacher is not None and seeds and baseline_name == BASELINE:
+        # the ratio of a distilled student against a student alone
+        if teacher is not None and seeds and \
+                is_student_recipe(baseline_name) and \
+                not is_student_recipe(name):
             row['ratio'], row['ratio_reason'] = distillation_ratio(
                 mean_std(runs[s] for s in seeds)[0],
                 mean_std(baseline[s] for s in seeds)[0], teacher)

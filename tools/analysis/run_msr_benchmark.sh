@@ -18,14 +18,19 @@
 #      seeds $MEMBER_SEEDS (default 100 101 102) alongside stage 2, averaged
 #      into one checkpoint by build_ensemble_checkpoint.py and tested once.
 #      A work dir holds one teacher.
-#   2. students without distillation, seeds $SEEDS (default 0 1 2 3 4)
+#   2. students without distillation, seeds $SEEDS (default 0 1 2 3 4),
+#      and each variant of the student's recipe in $BASELINES (default none;
+#      a variant B trains $CFG/B_stgcn-tiny_msr-action3d-joints.py, e.g.
+#      student-ls0.1: label smoothing 0.1) as runs WORK/B_seed<N>
 #   3. distilled students, seeds $SEEDS, of each method in $METHODS (default
 #      kd-kl; a method M distils with
 #      $CFG/M_<teacher>_stgcn-tiny_msr-action3d-joints.py, e.g. kd-kl-t1:
 #      kd-kl at temperature 1, for the ensemble teacher), runs
 #      WORK/M_seed<N> beside the others
 #   4. table: tools/analysis/benchmark_stats.py (paired differences with 95%
-#      intervals, distillation ratio) in WORK/results.md
+#      intervals, distillation ratio) in WORK/results.md, against the runs
+#      named $BASELINE (default student; a variant of $BASELINES chosen on
+#      the development folds)
 #   5. costs of student and teacher (benchmark_report.py costs), appended
 #      (measured once: a rerun keeps WORK/costs.json)
 # SPLIT=val (default) trains on the 5 training subjects and validates once,
@@ -80,6 +85,20 @@ for method in $METHODS; do
         "$(kd_config "$method") for method '$method' with TEACHER=$TEACHER" >&2
         exit 1; }
 done
+BASELINES=${BASELINES:-}
+for variant in $BASELINES; do
+    [ -f "$CFG/${variant}_stgcn-tiny_msr-action3d-joints.py" ] || {
+        echo "BASELINES: no config" \
+            "$CFG/${variant}_stgcn-tiny_msr-action3d-joints.py for the" \
+            "student variant '$variant'" >&2
+        exit 1; }
+done
+BASELINE=${BASELINE:-student}
+case " student $BASELINES " in
+    *" $BASELINE "*) ;;
+    *) echo "BASELINE=$BASELINE: use student or one of BASELINES" \
+            "('$BASELINES')" >&2; exit 1 ;;
+esac
 DATA_ROOT=${DATA_ROOT:-../shared/data/msr_action3d}
 SEEDS=${SEEDS:-0 1 2 3 4}
 TEACHER_SEED=${TEACHER_SEED:-100}
@@ -139,9 +158,16 @@ else
         spawn train "member_seed$seed" "$MEMBER_CFG" "$seed"
     done
 fi
-echo "== 2/5 students without distillation (seeds $SEEDS; $JOBS at once)"
+echo "== 2/5 students without distillation (seeds $SEEDS;" \
+    "variants: ${BASELINES:-none}; $JOBS at once)"
 for seed in $SEEDS; do
     spawn train "student_seed$seed" "$STUDENT_CFG" "$seed"
+done
+for variant in $BASELINES; do
+    for seed in $SEEDS; do
+        spawn train "${variant}_seed$seed" \
+            "$CFG/${variant}_stgcn-tiny_msr-action3d-joints.py" "$seed"
+    done
 done
 drain
 if [ -z "${MEMBER_CFG:-}" ]; then
@@ -163,8 +189,8 @@ drain
 echo "== 4/5 table: $WORK/results.md"
 # the distilled runs do not validate their teacher: the distillation ratio
 # takes the teacher's top-1 from WORK/teacher/result.json
-python tools/analysis/benchmark_stats.py "$WORK" --methods $METHODS \
-    --out "$WORK/results.md"
+python tools/analysis/benchmark_stats.py "$WORK" --baseline "$BASELINE" \
+    --methods student $BASELINES $METHODS --out "$WORK/results.md"
 echo "== 5/5 costs: $WORK/costs.json (one sample, 1 thread, side by side)"
 OMP_NUM_THREADS=1 python tools/analysis/benchmark_report.py costs \
     --model student "$STUDENT_CFG" "$STUDENT_SHAPE" \

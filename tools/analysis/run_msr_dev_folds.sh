@@ -10,11 +10,12 @@
 #   bash tools/analysis/run_msr_dev_folds.sh [WORK]   (default work_dirs/msr_dev_folds)
 #
 # SUBJECTS: the held-out subjects (default 1 3 5 7 9, every training
-# subject). SEEDS (default 0), TEACHER, METHODS, EPOCHS, JOBS and DATA_ROOT
-# as in run_msr_benchmark.sh. FOLDS_AT_ONCE (default 1) folds run side by side,
-# each with its own JOBS (their thread count is cores / JOBS whatever runs
-# beside them). Each fold resumes or skips what it finished; its output goes
-# to WORK/subject<N>.log.
+# subject). SEEDS (default 0), TEACHER, METHODS, BASELINES, EPOCHS, JOBS and
+# DATA_ROOT as in run_msr_benchmark.sh (BASELINE stays student here: the
+# folds compare every variant with the student's default recipe).
+# FOLDS_AT_ONCE (default 1) folds run side by side, each with its own JOBS
+# (their thread count is cores / JOBS whatever runs beside them). Each fold
+# resumes or skips what it finished; its output goes to WORK/subject<N>.log.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 bash tools/setup_env.sh
@@ -24,6 +25,8 @@ SUBJECTS=${SUBJECTS:-1 3 5 7 9}
 FOLDS_AT_ONCE=${FOLDS_AT_ONCE:-1}
 export SEEDS=${SEEDS:-0}
 export METHODS=${METHODS:-kd-kl}
+export BASELINES=${BASELINES:-}
+export BASELINE=student
 mkdir -p "$WORK"
 folds=()
 failed=()
@@ -49,7 +52,7 @@ if [ ${#failed[@]} -gt 0 ]; then
     echo "${#failed[@]} fold(s) failed (see their logs above)" >&2
     exit 1
 fi
-echo "==== paired over the folds $SUBJECTS (seeds $SEEDS, $METHODS):" \
-    "$WORK/results.md"
+echo "==== paired over the folds $SUBJECTS (seeds $SEEDS," \
+    "$BASELINES $METHODS): $WORK/results.md"
 python tools/analysis/benchmark_stats.py --folds "${folds[@]}" \
-    --methods $METHODS --seeds $SEEDS --out "$WORK/results.md"
+    --methods $BASELINES $METHODS --seeds $SEEDS --out "$WORK/results.md"

@@ -70,6 +70,9 @@ def test_msr_benchmark_runs_resumes_and_keeps_its_split(tmp_path):
     assert variant.returncode == 1
     assert "for the student variant 'student-ls0.2'" in variant.stderr
     assert not (work / 'student-ls0.1_seed0').exists()
+    unnamed = run(work, SPLIT='dev', TEACHER='joints', BASELINES='ls0.1')
+    assert unnamed.returncode == 1
+    assert "'ls0.1' is not named student-<variant>" in unnamed.stderr
 
     # a variant of the student's recipe trained beside it, then the
     # baseline every other row is compared with

@@ -87,6 +87,12 @@ for method in $METHODS; do
 done
 BASELINES=${BASELINES:-}
 for variant in $BASELINES; do
+    # benchmark_stats.py tells a student recipe from a method by the name
+    case $variant in
+        student-*) ;;
+        *) echo "BASELINES: '$variant' is not named student-<variant>" >&2
+           exit 1 ;;
+    esac
     [ -f "$CFG/${variant}_stgcn-tiny_msr-action3d-joints.py" ] || {
         echo "BASELINES: no config" \
             "$CFG/${variant}_stgcn-tiny_msr-action3d-joints.py for the" \

@@ -86,6 +86,10 @@ for method in $METHODS; do
         exit 1; }
 done
 BASELINES=${BASELINES:-}
+# variant_config VARIANT: the config of a variant of the student's recipe
+variant_config() {
+    echo "$CFG/${1}_stgcn-tiny_msr-action3d-joints.py"
+}
 for variant in $BASELINES; do
     # benchmark_stats.py tells a student recipe from a method by the name
     case $variant in
@@ -93,9 +97,8 @@ for variant in $BASELINES; do
         *) echo "BASELINES: '$variant' is not named student-<variant>" >&2
            exit 1 ;;
     esac
-    [ -f "$CFG/${variant}_stgcn-tiny_msr-action3d-joints.py" ] || {
-        echo "BASELINES: no config" \
-            "$CFG/${variant}_stgcn-tiny_msr-action3d-joints.py for the" \
+    [ -f "$(variant_config "$variant")" ] || {
+        echo "BASELINES: no config $(variant_config "$variant") for the" \
             "student variant '$variant'" >&2
         exit 1; }
 done
@@ -171,8 +174,8 @@ for seed in $SEEDS; do
 done
 for variant in $BASELINES; do
     for seed in $SEEDS; do
-        spawn train "${variant}_seed$seed" \
-            "$CFG/${variant}_stgcn-tiny_msr-action3d-joints.py" "$seed"
+        spawn train "${variant}_seed$seed" "$(variant_config "$variant")" \
+            "$seed"
     done
 done
 drain

@@ -294,3 +294,19 @@ def test_table_against_a_tuned_student_recipe(work):
     row = stats.table([str(work)], methods=['student-ls0.1']).splitlines()[3]
     assert row == ('| student-ls0.1 | 3 | 23.0 ± 1.0 | +2.0 [-2.3, +6.3] '
                    '| — | no |')
+
+
+def test_training_accuracy_column_when_every_run_has_one(work):
+    # student (0.9, 0.8, 1.0): 90.0; kd-kl lacks seed 2's: no figure
+    for seed, train in ((0, 0.9), (1, 0.8), (2, 1.0)):
+        (work / f'student_seed{seed}' / 'train_accuracy.json').write_text(
+            json.dumps(dict(top1=train)))
+        if seed < 2:
+            (work / f'kd-kl_seed{seed}' / 'train_accuracy.json').write_text(
+                json.dumps(dict(top1=1.0)))
+    lines = stats.table([str(work)], methods=['kd-kl']).splitlines()
+    assert lines[0].endswith(' Gain? | Train top-1 % (final model) |')
+    assert lines[1] == '|---|---|---|---|---|---|---|'
+    assert lines[2] == ('| no KD (student) | 3 | 21.0 ± 1.0 | — | — '
+                        '| — | 90.0 |')
+    assert lines[3].endswith('| no | — |')

@@ -24,6 +24,11 @@ KD_ENSEMBLE = f'{BENCH}/kd-kl_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr
 KD_T1_ENSEMBLE = f'{BENCH}/kd-kl-t1_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
 KD_T1_LS_ENSEMBLE = f'{BENCH}/kd-kl-t1-ls0.1_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
 KD_W025_ENSEMBLE = f'{BENCH}/kd-kl-w0.25_ensemble3-stgcn-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
+STUDENT_LS = f'{BENCH}/student-ls0.1_stgcn-tiny_msr-action3d-joints.py'
+MEMBER_LS = f'{BENCH}/stgcn-tiny-ls0.1_msr-action3d-joints-bones-motion.py'
+ENSEMBLE_LS = f'{BENCH}/ensemble3_stgcn-tiny-ls0.1_msr-action3d-joints-bones-motion.py'  # noqa: E501
+KD_LS_ENSEMBLE_LS = f'{BENCH}/kd-kl-ls0.1_ensemble3-stgcn-tiny-ls0.1-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
+KD_T1_LS_ENSEMBLE_LS = f'{BENCH}/kd-kl-t1-ls0.1_ensemble3-stgcn-tiny-ls0.1-joints-bones-motion_stgcn-tiny_msr-action3d-joints.py'  # noqa: E501
 
 
 def flops(config, channels=3):
@@ -45,6 +50,23 @@ def test_ensemble_members_are_the_teacher_with_more_input():
     for member in members:
         assert Config.fromfile(member.config).model == \
             Config.fromfile(TEACHER_JBM).model
+
+
+def test_label_smoothed_members_are_the_tuned_student_on_more_input():
+    members = Config.fromfile(ENSEMBLE_LS).model.members
+    assert [m.config for m in members] == [MEMBER_LS] * 3
+    member = Config.fromfile(MEMBER_LS)
+    tuned = Config.fromfile(STUDENT_LS)
+    # the tuned student's network and head, on 12 channels per joint
+    assert member.model.backbone.pop('in_channels') == 12
+    tuned.model.backbone.pop('in_channels')
+    assert member.model == tuned.model
+    # the input and recipe of the teacher with more input
+    jbm = Config.fromfile(TEACHER_JBM)
+    for key in ('train_dataloader', 'val_dataloader', 'optim_wrapper',
+                'param_scheduler', 'train_cfg'):
+        assert member[key] == jbm[key], key
+    assert flops(ENSEMBLE_LS, channels=12) >= 3 * flops(STUDENT)
 
 
 def test_distillation_config_pairs_teacher_and_student():
@@ -71,12 +93,13 @@ def test_distillation_config_with_more_input_pairs_its_teacher(
     assert (cfg.model.student_view, teacher.view) == ('student', 'keypoint')
 
 
-@pytest.mark.parametrize('variant, option, values', [
-    (KD_T1_ENSEMBLE, 'tau', (4, 1)),
-    (KD_W025_ENSEMBLE, 'loss_weight', (1.0, 0.25))])
-def test_kd_variant_changes_only_its_option(variant, option, values):
+@pytest.mark.parametrize('variant, option, values, kd', [
+    (KD_T1_ENSEMBLE, 'tau', (4, 1), KD_ENSEMBLE),
+    (KD_W025_ENSEMBLE, 'loss_weight', (1.0, 0.25), KD_ENSEMBLE),
+    (KD_T1_LS_ENSEMBLE_LS, 'tau', (4, 1), KD_LS_ENSEMBLE_LS)])
+def test_kd_variant_changes_only_its_option(variant, option, values, kd):
     variant = Config.fromfile(variant)
-    kd = Config.fromfile(KD_ENSEMBLE)
+    kd = Config.fromfile(kd)
     loss, loss_kd = (cfg.model.distiller.distill_losses.loss_kl
                      for cfg in (variant, kd))
     assert (loss_kd[option], loss[option]) == values
@@ -86,6 +109,8 @@ def test_kd_variant_changes_only_its_option(variant, option, values):
 
 @pytest.mark.parametrize('variant, option, value', [
     ('student-ls0.1', 'label_smooth_eps', 0.1),
+    ('student-ls0.2', 'label_smooth_eps', 0.2),
+    ('student-ls0.3', 'label_smooth_eps', 0.3),
     ('student-dropout0.5', 'dropout', 0.5)])
 def test_student_variant_changes_only_its_option(variant, option, value):
     variant = Config.fromfile(
@@ -136,3 +161,16 @@ def test_distillation_sample_gives_the_student_its_own_joints():
     torch.testing.assert_close(views['student'], student)
     torch.testing.assert_close(views['keypoint'][..., :3], student)
     assert views['keypoint'].shape[-1] == 12
+
+
+def test_kd_from_the_label_smoothed_ensemble_changes_teacher_and_student():
+    cfg = Config.fromfile(KD_LS_ENSEMBLE_LS)
+    kd = Config.fromfile(KD_ENSEMBLE)
+    assert cfg.model.teachers.teacher.model.pop('config') == ENSEMBLE_LS
+    assert cfg.model.architecture.pop('config') == STUDENT_LS
+    for key in ('teacher_config', 'student_config'):
+        cfg.pop(key)
+        kd.pop(key, None)
+    kd.model.teachers.teacher.model.pop('config')
+    kd.model.architecture.pop('config')
+    assert cfg.to_dict() == kd.to_dict()

@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 
+import pytest
 from conftest import REPO
 from mmengine.config import Config
 
@@ -24,6 +25,38 @@ def run(work, **env):
     return subprocess.run(
         ['bash', 'tools/analysis/run_msr_benchmark.sh', str(work)], cwd=REPO,
         env=env, capture_output=True, text=True, timeout=1500)
+
+
+def student_training_top1(run_dir):
+    """The share of the training list's sequences that the run's last
+    checkpoint classifies correctly, counted here sample by sample with the
+    model and dataset built from the dumped config."""
+    import torch
+    from mmaction.registry import DATASETS, MODELS
+    from mmengine.registry import init_default_scope
+    from mmengine.runner import load_checkpoint
+
+    import mmrazor_video_kd  # noqa: F401
+    cfg = Config.fromfile(next(run_dir.glob('*.py')))
+    init_default_scope('mmaction')
+    dataset = cfg.val_dataloader.dataset
+    dataset.ann_file = cfg.train_dataloader.dataset.ann_file
+    dataset.skip_invalid = True
+    dataset = DATASETS.build(dataset)
+    model = MODELS.build(cfg.model).eval()
+    last = (run_dir / 'last_checkpoint').read_text().strip()
+    load_checkpoint(model, str(run_dir / os.path.basename(last)))
+    correct = 0
+    with torch.no_grad():
+        for index in range(len(dataset)):
+            sample = dataset[index]
+            data = model.data_preprocessor(
+                dict(inputs=[sample['inputs']],
+                     data_samples=[sample['data_samples']]))
+            pred = model(**data, mode='predict')[0]
+            correct += int(pred.pred_score.argmax() ==
+                           sample['data_samples'].gt_label.item())
+    return correct / len(dataset)
 
 
 def test_msr_benchmark_runs_resumes_and_keeps_its_split(tmp_path):
@@ -47,6 +80,15 @@ def test_msr_benchmark_runs_resumes_and_keeps_its_split(tmp_path):
         'Epoch(val) [1]') == 1
     table = (work / 'results.md').read_text()
     assert '| no KD (student) | 2 |' in table and '| kd-kl | 2 |' in table
+    # each seeded run's final model tested on its training list
+    assert 'Train top-1 % (final model) |' in table.splitlines()[0]
+    for name in runs[1:]:
+        train = json.loads((work / name / 'train_accuracy.json').read_text())
+        assert train['ann_file'].endswith('splits/dev_train_list.txt')
+    train = json.loads(
+        (work / 'student_seed0' / 'train_accuracy.json').read_text())
+    assert train['top1'] == pytest.approx(
+        student_training_top1(work / 'student_seed0'), abs=1e-4)
 
     second = run(work, SPLIT='dev', TEACHER='joints')
     assert second.returncode == 0, second.stdout[-3000:]
@@ -66,9 +108,9 @@ def test_msr_benchmark_runs_resumes_and_keeps_its_split(tmp_path):
     assert "for method 'kd-kl-t1' with TEACHER=joints" in method.stderr
     assert not (work / 'kd-kl-t1_seed0').exists()
     variant = run(work, SPLIT='dev', TEACHER='joints',
-                  BASELINES='student-ls0.1 student-ls0.2')
+                  BASELINES='student-ls0.1 student-ls0.9')
     assert variant.returncode == 1
-    assert "for the student variant 'student-ls0.2'" in variant.stderr
+    assert "for the student variant 'student-ls0.9'" in variant.stderr
     assert not (work / 'student-ls0.1_seed0').exists()
     unnamed = run(work, SPLIT='dev', TEACHER='joints', BASELINES='ls0.1')
     assert unnamed.returncode == 1
@@ -122,3 +164,27 @@ def test_msr_benchmark_with_an_ensemble_teacher_with_more_input(tmp_path):
     assert '| teacher | 9.25 |' in table
     costs = json.loads((work / 'costs.json').read_text())
     assert costs['teacher']['input'] == [1, 1, 1, 32, 20, 12]
+
+
+def test_msr_benchmark_with_the_label_smoothed_tiny_ensemble(tmp_path):
+    work = tmp_path / 'msr'
+    done = run(work, SPLIT='dev', SEEDS='0',
+               TEACHER='ensemble-tiny-ls0.1-joints-bones-motion',
+               METHODS='kd-kl-t1-ls0.1')
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    for seed in (100, 101, 102):
+        member = json.loads(
+            (work / f'member_seed{seed}' / 'result.json').read_text())
+        assert 'stgcn-tiny-ls0.1_msr-action3d-joints-bones-motion.py' in \
+            member['config']
+    teacher = json.loads((work / 'teacher' / 'result.json').read_text())
+    assert 'ensemble3_stgcn-tiny-ls0.1_msr-action3d-joints-bones-motion' \
+        in teacher['config']
+    dumped = Config.fromfile(next((work / 'kd-kl-t1-ls0.1_seed0').glob(
+        '*.py')))
+    assert dumped.model.teachers.teacher.ckpt == \
+        f'{work}/teacher_ensemble.pth'
+    assert dumped.model.distiller.distill_losses.loss_kl.tau == 1
+    assert dumped.model.architecture.config.endswith(
+        'student-ls0.1_stgcn-tiny_msr-action3d-joints.py')
+    assert '| kd-kl-t1-ls0.1 | 1 |' in (work / 'results.md').read_text()

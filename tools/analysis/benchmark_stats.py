@@ -14,6 +14,10 @@ a Markdown table. Example::
     python tools/analysis/benchmark_stats.py --folds \\
         work_dirs/msr_dev_folds/subject* --seeds 0 --methods kd-kl
 
+A run with a ``train_accuracy.json`` beside its ``result.json``
+(``train_accuracy.py``: its final model tested on its training list) adds a
+column: the mean training top-1 of the method's runs, when every run has one.
+
 The teacher's top-1 for the distillation ratio is, in this order: the one
 the distilled runs logged, ``--teacher-top1``, or the ``teacher/result.json``
 of the work folders given (the mean over folds).
@@ -226,6 +230,10 @@ def load_runs(paths, seeds=None):
             continue
         with open(path) as file:
             result = json.load(file)
+        train = osp.join(osp.dirname(path), 'train_accuracy.json')
+        if osp.isfile(train):
+            with open(train) as file:
+                result['train_accuracy'] = json.load(file)['top1']
         seed = result.get('seed')
         seed = int(found['seed']) if seed is None else seed
         method = runs.setdefault(found['method'], {})
@@ -279,6 +287,15 @@ def work_teacher_top1(paths):
 def top1(runs):
     """``{seed: top-1}`` of ``{seed: result}``."""
     return {seed: result['top1'] for seed, result in runs.items()}
+
+
+def train_top1(runs):
+    """Mean ``train_accuracy`` (final model on its training list) of
+    ``{seed: result}``, or None unless every run has one."""
+    values = [result.get('train_accuracy') for result in runs.values()]
+    if not values or None in values:
+        return None
+    return sum(values) / len(values)
 
 
 def teacher_top1(runs, default=None):
@@ -368,11 +385,14 @@ def baseline_label(name):
 def markdown_table(rows):
     """Markdown table of :func:`method_row` rows (the baseline's first)."""
     rerun = any(row['rerun'] for row in rows)
+    train = any(row.get('train') is not None for row in rows)
     label = baseline_label(rows[0]['method']).split(' (')[0]
     head = ('| Method | Seeds | Top-1 % (mean ± std) | Paired diff vs '
             f'{label}, points [95% CI] | Distillation ratio | Gain? |')
-    lines = [head + (' Rerun |Δ| mean / max (points) |' if rerun else ''),
-             '|---|---|---|---|---|---|' + ('---|' if rerun else '')]
+    lines = [head + (' Rerun |Δ| mean / max (points) |' if rerun else '') +
+             (' Train top-1 % (final model) |' if train else ''),
+             '|---|---|---|---|---|---|' + ('---|' if rerun else '') +
+             ('---|' if train else '')]
     for row in rows:
         gain = {True: 'yes', False: 'no', None: '—'}[row['gain']]
         name = row['method']
@@ -386,6 +406,9 @@ def markdown_table(rows):
             line += (f' {100 * spread["mean_abs"]:.1f} / '
                      f'{100 * spread["max_abs"]:.1f} (n={spread["n"]}) |'
                      if spread else ' — |')
+        if train:
+            line += (f' {100 * row["train"]:.1f} |'
+                     if row.get('train') is not None else ' — |')
         lines.append(line)
     return '\n'.join(lines) + '\n'
 
@@ -427,6 +450,8 @@ def table(paths, methods=None, teacher=None, rerun_paths=None,
                        teacher_top1(runs[name], teacher),
                        top1(reruns.get(name, {})), baseline)
             for name in [baseline] + names]
+    for row in rows:
+        row['train'] = train_top1(runs[row['method']])
     return markdown_table(rows)
 
 

@@ -16,7 +16,10 @@
 #      the student's input (stgcn_msr-action3d-joints.py); or
 #      TEACHER=ensemble-joints-bones-motion, three of the first trained with
 #      seeds $MEMBER_SEEDS (default 100 101 102) alongside stage 2, averaged
-#      into one checkpoint by build_ensemble_checkpoint.py and tested once.
+#      into one checkpoint by build_ensemble_checkpoint.py and tested once;
+#      or TEACHER=ensemble-tiny-ls0.1-joints-bones-motion, the same with
+#      tiny ST-GCN members on that input trained with label smoothing 0.1
+#      (stgcn-tiny-ls0.1_msr-action3d-joints-bones-motion.py).
 #      A work dir holds one teacher.
 #   2. students without distillation, seeds $SEEDS (default 0 1 2 3 4),
 #      and each variant of the student's recipe in $BASELINES (default none;
@@ -28,7 +31,9 @@
 #      kd-kl at temperature 1, for the ensemble teacher), runs
 #      WORK/M_seed<N> beside the others
 #   4. table: tools/analysis/benchmark_stats.py (paired differences with 95%
-#      intervals, distillation ratio) in WORK/results.md, against the runs
+#      intervals, distillation ratio, the training top-1 of each run's final
+#      model from tools/analysis/train_accuracy.py) in WORK/results.md,
+#      against the runs
 #      named $BASELINE (default student; a variant of $BASELINES chosen on
 #      the development folds)
 #   5. costs of student and teacher (benchmark_report.py costs), appended
@@ -72,8 +77,14 @@ case $TEACHER in
             TEACHER_CFG=$CFG/ensemble3_stgcn_msr-action3d-joints-bones-motion.py
             KD_TEACHER=ensemble3-stgcn-joints-bones-motion
             TEACHER_CKPT_KEY=model.teachers.teacher.ckpt ;;
-    *) echo "TEACHER=$TEACHER: use joints, joints-bones-motion or" \
-            "ensemble-joints-bones-motion" >&2; exit 1 ;;
+    ensemble-tiny-ls0.1-joints-bones-motion)
+            MEMBER_CFG=$CFG/stgcn-tiny-ls0.1_msr-action3d-joints-bones-motion.py
+            TEACHER_CFG=$CFG/ensemble3_stgcn-tiny-ls0.1_msr-action3d-joints-bones-motion.py
+            KD_TEACHER=ensemble3-stgcn-tiny-ls0.1-joints-bones-motion
+            TEACHER_CKPT_KEY=model.teachers.teacher.ckpt ;;
+    *) echo "TEACHER=$TEACHER: use joints, joints-bones-motion," \
+            "ensemble-joints-bones-motion or" \
+            "ensemble-tiny-ls0.1-joints-bones-motion" >&2; exit 1 ;;
 esac
 METHODS=${METHODS:-kd-kl}
 # kd_config METHOD: the config distilling TEACHER into the student by METHOD
@@ -196,6 +207,15 @@ for method in $METHODS; do
 done
 drain
 echo "== 4/5 table: $WORK/results.md"
+# each run's final model tested on its training list (train_accuracy.py):
+# the table's training top-1 column
+runs=()
+for name in student $BASELINES $METHODS; do
+    for seed in $SEEDS; do runs+=("$WORK/${name}_seed$seed"); done
+done
+OMP_NUM_THREADS=$CORES python tools/analysis/train_accuracy.py "${runs[@]}" \
+    > "$WORK/train_accuracy.log" 2>&1 \
+    || { tail -n 30 "$WORK/train_accuracy.log"; exit 1; }
 # the distilled runs do not validate their teacher: the distillation ratio
 # takes the teacher's top-1 from WORK/teacher/result.json
 python tools/analysis/benchmark_stats.py "$WORK" --baseline "$BASELINE" \

@@ -108,6 +108,29 @@ def test_recipe_and_training_accuracy_are_stated(work, monkeypatch):
     assert note.startswith('Last-epoch')  # recipes differ: not stated
 
 
+def test_measured_training_accuracy_replaces_the_logged_one(work,
+                                                           monkeypatch):
+    """With every run's final model tested on its training list
+    (train_accuracy.json), the note gives those figures instead of the
+    logged batches'."""
+    for seed, (base, kd) in enumerate(((.9, 1.), (.8, 1.), (1., 1.))):
+        write_run(work, f'student_seed{seed}', .2, seed, train_top1=.5)
+        write_run(work, f'kd-kl_seed{seed}', .25, seed, .3, train_top1=.5)
+        for name, top1 in (('student', base), ('kd-kl', kd), ('trd', .7)):
+            (work / f'{name}_seed{seed}' / 'train_accuracy.json').write_text(
+                json.dumps(dict(top1=top1)))
+    lines = run_report(work, monkeypatch)
+    note = next(line for line in lines if 'Training top-1 of the final'
+                in line)
+    assert note.endswith('std over seeds): no KD 90.0 ± 10.0%; kd-kl '
+                         '100.0 ± 0.0%; trd 70.0 ± 0.0%.')
+    assert not any('logged batches' in line for line in lines)
+    # one run not measured: the logged batches' figures, as before
+    (work / 'trd_seed2' / 'train_accuracy.json').unlink()
+    assert any('Last-epoch training top-1 (logged batches' in line
+               for line in run_report(work, monkeypatch))
+
+
 def test_runs_under_other_thread_counts_are_refused(work, monkeypatch):
     # a seed rerun under another JOBS setting: its numbers are not the same
     # experiment, so the table must not mix it with the others

@@ -54,6 +54,11 @@ def test_benchmark_script_runs_every_stage_and_resumes(tmp_path, avletters):
     table = (publish / 'results.md').read_text()
     assert '| kd-kl |' in table and '| fewer-frames |' in table
     assert '16 frames' in table
+    # every seeded run's final model tested on its training list
+    assert 'Training top-1 of the final models' in table
+    for run in runs[6:]:
+        train = json.loads((work / run / 'train_accuracy.json').read_text())
+        assert 0 <= train['top1'] <= 1, run
     # kd-kl-single distils from the single network, trained with the first
     # member seed on its own config
     single = json.loads((work / 'single_teacher' / 'result.json').read_text())
@@ -87,6 +92,7 @@ def test_benchmark_script_runs_every_stage_and_resumes(tmp_path, avletters):
     assert stored['teacher_top1'] is None  # plain val loop: no teacher
     assert 'distill.loss_kl' in stored['curves']
     assert '| kd-kl-stored |' in (publish / 'results.md').read_text()
+    assert (work / 'kd-kl-stored_seed0' / 'train_accuracy.json').is_file()
 
     second = run_benchmark(work, publish, str(few), methods)
     assert second.returncode == 0, second.stdout[-3000:]

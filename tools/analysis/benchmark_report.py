@@ -125,7 +125,9 @@ def run_recipe(run_dir):
 def recipe_text(work_dir, runs):
     """How the runs ``{prefix: {seed: result}}`` (``PREFIX_seed<N>``)
     trained: epochs and learning rate (one phrase if all agree) and each
-    one's mean last-epoch training top-1 (the logged batches)."""
+    one's mean training top-1: of its final models on their training list
+    when every run has one (:func:`final_train_top1`), else of the last
+    epoch's logged batches."""
     recipes = {run_recipe(osp.join(work_dir, f'{name}_seed{seed}'))
                for name, results in runs.items() for seed in results}
     parts = []
@@ -133,17 +135,37 @@ def recipe_text(work_dir, runs):
         epochs, lr = recipes.pop()
         parts.append(f'Every student trained {epochs} epochs (AdamW, lr '
                      f'{lr:g}, cosine).')
-    train = {name: [r.get('train_top1') for r in results.values()]
-             for name, results in runs.items()}
+    measured = {name: [final_train_top1(work_dir, name, seed)
+                       for seed in results]
+                for name, results in runs.items()}
+    if measured and all(values and None not in values
+                        for values in measured.values()):
+        train, text = measured, ('Training top-1 of the final models '
+                                 '(their training list, test mode; mean ± '
+                                 'std over seeds): ')
+    else:
+        train = {name: [r.get('train_top1') for r in results.values()]
+                 for name, results in runs.items()}
+        text = 'Last-epoch training top-1 (logged batches, mean ± std ' \
+            'over seeds): '
     logged = [f'{"no KD" if name == "student" else name} '
               f'{100 * mean:.1f} ± {100 * std:.1f}%'
               for name, values in train.items()
               if values and None not in values
               for mean, std in [mean_std(values)]]
     if logged:
-        parts.append('Last-epoch training top-1 (logged batches, mean ± std '
-                     'over seeds): ' + '; '.join(logged) + '.')
+        parts.append(text + '; '.join(logged) + '.')
     return ' '.join(parts)
+
+
+def final_train_top1(work_dir, name, seed):
+    """Top-1 of run ``NAME_seed<SEED>``'s final model on its training list
+    (its ``train_accuracy.json``, by ``train_accuracy.py``), else None."""
+    path = osp.join(work_dir, f'{name}_seed{seed}', 'train_accuracy.json')
+    if not osp.isfile(path):
+        return None
+    with open(path) as file:
+        return json.load(file)['top1']
 
 
 def load_results(work_dir, prefix, seeds=None):

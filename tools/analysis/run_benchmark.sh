@@ -15,7 +15,8 @@
 #      (a method named *-stored trains offline: before its first training,
 #      tools/precompute_teacher_outputs.py stores the teacher's outputs for
 #      its fixed views once, in $WORK/teacher_store/METHOD)
-#   5. report: results table (Markdown + JSON), plots (PNG), model costs
+#   5. report: results table (Markdown + JSON), plots (PNG), model costs,
+#      the training top-1 of each run's final model (train_accuracy.py)
 # Data: ../shared/data/avletters (set DATA_ROOT for another copy).
 # Development split (SPLIT=dev): stages 3 and 4 train every candidate of
 # configs/benchmark/avletters/dev_candidates.yml instead (student recipes,
@@ -268,6 +269,15 @@ done
 drain
 
 echo "== 5/5 report"
+# each run's final model tested on its training list (train_accuracy.py):
+# the report's training top-1
+runs=()
+for name in student $METHODS; do
+    for seed in $SEEDS; do runs+=("$WORK/${name}_seed$seed"); done
+done
+OMP_NUM_THREADS=$CORES python tools/analysis/train_accuracy.py "${runs[@]}" \
+    > "$WORK/train_accuracy.log" 2>&1 \
+    || { tail -n 30 "$WORK/train_accuracy.log"; exit 1; }
 # only the reported split goes to docs/ and the metafile by default
 if [ "$SPLIT" = val ]; then
     PUBLISH_DIR=${PUBLISH_DIR-docs/benchmark}

@@ -131,20 +131,26 @@ def test_msr_benchmark_runs_resumes_and_keeps_its_split(tmp_path):
     assert '| no KD (student) | 2 |' in table and '| kd-kl | 2 |' in table
 
 
-def test_msr_benchmark_with_an_ensemble_teacher_with_more_input(tmp_path):
-    work = tmp_path / 'msr'
-    done = run(work, SPLIT='dev', SEEDS='0',
-               TEACHER='ensemble-joints-bones-motion',
-               METHODS='kd-kl kd-kl-t1')
+def run_with_ensemble(work, teacher, methods, member, ensemble):
+    """The script on the development split (seed 0) with an ensemble
+    TEACHER: its members trained from the config named ``member`` with
+    seeds 100-102, the ensemble tested from the one named ``ensemble``."""
+    done = run(work, SPLIT='dev', SEEDS='0', TEACHER=teacher,
+               METHODS=methods)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     for seed in (100, 101, 102):
-        member = json.loads(
+        result = json.loads(
             (work / f'member_seed{seed}' / 'result.json').read_text())
-        assert 'stgcn_msr-action3d-joints-bones-motion.py' in \
-            member['config'] and member['seed'] == seed
-    teacher = json.loads((work / 'teacher' / 'result.json').read_text())
-    assert 'ensemble3_stgcn_msr-action3d-joints-bones-motion.py' in \
-        teacher['config']
+        assert member in result['config'] and result['seed'] == seed
+    result = json.loads((work / 'teacher' / 'result.json').read_text())
+    assert ensemble in result['config']
+
+
+def test_msr_benchmark_with_an_ensemble_teacher_with_more_input(tmp_path):
+    work = tmp_path / 'msr'
+    run_with_ensemble(work, 'ensemble-joints-bones-motion', 'kd-kl kd-kl-t1',
+                      '/stgcn_msr-action3d-joints-bones-motion.py',
+                      'ensemble3_stgcn_msr-action3d-joints-bones-motion.py')
     # tested once, on the 57 sequences of the development subject
     assert 'Epoch(test) [4/4]' in (work / 'teacher.log').read_text()
     kd = json.loads((work / 'kd-kl_seed0' / 'result.json').read_text())
@@ -168,18 +174,10 @@ def test_msr_benchmark_with_an_ensemble_teacher_with_more_input(tmp_path):
 
 def test_msr_benchmark_with_the_label_smoothed_tiny_ensemble(tmp_path):
     work = tmp_path / 'msr'
-    done = run(work, SPLIT='dev', SEEDS='0',
-               TEACHER='ensemble-tiny-ls0.1-joints-bones-motion',
-               METHODS='kd-kl-t1-ls0.1')
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    for seed in (100, 101, 102):
-        member = json.loads(
-            (work / f'member_seed{seed}' / 'result.json').read_text())
-        assert 'stgcn-tiny-ls0.1_msr-action3d-joints-bones-motion.py' in \
-            member['config']
-    teacher = json.loads((work / 'teacher' / 'result.json').read_text())
-    assert 'ensemble3_stgcn-tiny-ls0.1_msr-action3d-joints-bones-motion' \
-        in teacher['config']
+    run_with_ensemble(
+        work, 'ensemble-tiny-ls0.1-joints-bones-motion', 'kd-kl-t1-ls0.1',
+        '/stgcn-tiny-ls0.1_msr-action3d-joints-bones-motion.py',
+        'ensemble3_stgcn-tiny-ls0.1_msr-action3d-joints-bones-motion.py')
     dumped = Config.fromfile(next((work / 'kd-kl-t1-ls0.1_seed0').glob(
         '*.py')))
     assert dumped.model.teachers.teacher.ckpt == \

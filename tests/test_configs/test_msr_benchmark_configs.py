@@ -111,6 +111,7 @@ def test_kd_variant_changes_only_its_option(variant, option, values, kd):
     ('student-ls0.1', 'label_smooth_eps', 0.1),
     ('student-ls0.2', 'label_smooth_eps', 0.2),
     ('student-ls0.3', 'label_smooth_eps', 0.3),
+    ('student-ls0.4', 'label_smooth_eps', 0.4),
     ('student-dropout0.5', 'dropout', 0.5)])
 def test_student_variant_changes_only_its_option(variant, option, value):
     variant = Config.fromfile(
@@ -173,4 +174,16 @@ def test_kd_from_the_label_smoothed_ensemble_changes_teacher_and_student():
         kd.pop(key, None)
     kd.model.teachers.teacher.model.pop('config')
     kd.model.architecture.pop('config')
+    assert cfg.to_dict() == kd.to_dict()
+
+
+def test_kd_on_the_further_tuned_recipe_changes_only_the_student():
+    cfg = Config.fromfile(KD_LS_ENSEMBLE_LS.replace('kd-kl-ls0.1',
+                                                    'kd-kl-ls0.3'))
+    kd = Config.fromfile(KD_LS_ENSEMBLE_LS)
+    assert cfg.model.architecture.pop('config') == \
+        f'{BENCH}/student-ls0.3_stgcn-tiny_msr-action3d-joints.py'
+    kd.model.architecture.pop('config')
+    cfg.pop('student_config')
+    kd.pop('student_config')
     assert cfg.to_dict() == kd.to_dict()

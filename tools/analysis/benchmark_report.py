@@ -27,7 +27,7 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from benchmark_stats import (format_paired, format_ratio,  # noqa: E402
-                             method_row)
+                             method_row, train_accuracy)
 
 METRIC = re.compile(r'(?<![\w.])acc/top1: ([0-9.]+)')
 TEACHER_METRIC = re.compile(r'teacher\.acc/top1: ([0-9.]+)')
@@ -126,7 +126,7 @@ def recipe_text(work_dir, runs):
     """How the runs ``{prefix: {seed: result}}`` (``PREFIX_seed<N>``)
     trained: epochs and learning rate (one phrase if all agree) and each
     one's mean training top-1: of its final models on their training list
-    when every run has one (:func:`final_train_top1`), else of the last
+    when every run has one (``train_accuracy.json``), else of the last
     epoch's logged batches."""
     recipes = {run_recipe(osp.join(work_dir, f'{name}_seed{seed}'))
                for name, results in runs.items() for seed in results}
@@ -135,7 +135,8 @@ def recipe_text(work_dir, runs):
         epochs, lr = recipes.pop()
         parts.append(f'Every student trained {epochs} epochs (AdamW, lr '
                      f'{lr:g}, cosine).')
-    measured = {name: [final_train_top1(work_dir, name, seed)
+    measured = {name: [train_accuracy(osp.join(work_dir,
+                                               f'{name}_seed{seed}'))
                        for seed in results]
                 for name, results in runs.items()}
     if measured and all(values and None not in values
@@ -156,16 +157,6 @@ def recipe_text(work_dir, runs):
     if logged:
         parts.append(text + '; '.join(logged) + '.')
     return ' '.join(parts)
-
-
-def final_train_top1(work_dir, name, seed):
-    """Top-1 of run ``NAME_seed<SEED>``'s final model on its training list
-    (its ``train_accuracy.json``, by ``train_accuracy.py``), else None."""
-    path = osp.join(work_dir, f'{name}_seed{seed}', 'train_accuracy.json')
-    if not osp.isfile(path):
-        return None
-    with open(path) as file:
-        return json.load(file)['top1']
 
 
 def load_results(work_dir, prefix, seeds=None):

@@ -209,6 +209,16 @@ def result_files(paths):
     return files
 
 
+def train_accuracy(run_dir):
+    """Top-1 of a run's final model on its training list (its
+    ``train_accuracy.json``, by ``train_accuracy.py``), else None."""
+    path = osp.join(run_dir, 'train_accuracy.json')
+    if not osp.isfile(path):
+        return None
+    with open(path) as file:
+        return json.load(file)['top1']
+
+
 def load_runs(paths, seeds=None):
     """Read ``result.json`` files of seeded runs.
 
@@ -230,10 +240,7 @@ def load_runs(paths, seeds=None):
             continue
         with open(path) as file:
             result = json.load(file)
-        train = osp.join(osp.dirname(path), 'train_accuracy.json')
-        if osp.isfile(train):
-            with open(train) as file:
-                result['train_accuracy'] = json.load(file)['top1']
+        result['train_accuracy'] = train_accuracy(osp.dirname(path))
         seed = result.get('seed')
         seed = int(found['seed']) if seed is None else seed
         method = runs.setdefault(found['method'], {})

@@ -177,13 +177,27 @@ def test_kd_from_the_label_smoothed_ensemble_changes_teacher_and_student():
     assert cfg.to_dict() == kd.to_dict()
 
 
-def test_kd_on_the_further_tuned_recipe_changes_only_the_student():
-    cfg = Config.fromfile(KD_LS_ENSEMBLE_LS.replace('kd-kl-ls0.1',
-                                                    'kd-kl-ls0.3'))
+@pytest.mark.parametrize('method, student', [
+    ('kd-kl-ls0.3', 'student-ls0.3'), ('kd-kl-mixup0.5', 'student-mixup0.5')])
+def test_kd_on_a_further_tuned_recipe_changes_only_the_student(
+        method, student):
+    cfg = Config.fromfile(KD_LS_ENSEMBLE_LS.replace('kd-kl-ls0.1', method))
     kd = Config.fromfile(KD_LS_ENSEMBLE_LS)
     assert cfg.model.architecture.pop('config') == \
-        f'{BENCH}/student-ls0.3_stgcn-tiny_msr-action3d-joints.py'
+        f'{BENCH}/{student}_stgcn-tiny_msr-action3d-joints.py'
     kd.model.architecture.pop('config')
     cfg.pop('student_config')
     kd.pop('student_config')
     assert cfg.to_dict() == kd.to_dict()
+
+
+def test_mixup_student_is_the_tuned_recipe_with_mixup():
+    mixup = Config.fromfile(
+        f'{BENCH}/student-mixup0.5_stgcn-tiny_msr-action3d-joints.py')
+    tuned = Config.fromfile(
+        f'{BENCH}/student-ls0.3_stgcn-tiny_msr-action3d-joints.py')
+    assert 'data_preprocessor' not in tuned.model
+    assert mixup.model.pop('data_preprocessor') == dict(
+        type='ActionDataPreprocessor',
+        blending=dict(type='MixupBlending', num_classes=20, alpha=0.5))
+    assert mixup.to_dict() == tuned.to_dict()

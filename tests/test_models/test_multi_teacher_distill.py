@@ -155,3 +155,47 @@ def test_views_collated_by_the_dataloader_reach_each_model():
 def model_input(data, view):
     from mmrazor_video_kd.models.algorithms import MultiTeacherDistill
     return MultiTeacherDistill.select_view(data, view, 'test')['inputs']
+
+
+def test_student_mixup_is_replayed_on_the_teachers_view():
+    """The student's MixupBlending blends its batch; the teacher's view of
+    the same batch gets the same weight and partners (checked against a
+    plain mixup drawn from the same seed), and the random generator moves on
+    as if only the student had blended."""
+    from mmaction.models import ActionDataPreprocessor
+
+    from mmrazor_video_kd.models.algorithms.multi_view_data_preprocessor \
+        import MultiViewDataPreprocessor
+    student = ActionDataPreprocessor(
+        blending=dict(type='MixupBlending', num_classes=4, alpha=1.0))
+    preprocessor = MultiViewDataPreprocessor(
+        student=('joints', student),
+        teachers=dict(teacher=('joints_bones', ActionDataPreprocessor())))
+    clips = [torch.randn(1, 8, 5, 6) for _ in range(4)]
+    data = dict(
+        inputs=[dict(joints=c[..., :3], joints_bones=c) for c in clips],
+        data_samples=[ActionDataSample().set_gt_label(i) for i in range(4)])
+
+    torch.manual_seed(3)
+    out = preprocessor(data, training=True)
+    after = torch.rand(1)
+    torch.manual_seed(3)
+    lam = torch.distributions.Beta(1.0, 1.0).sample()
+    partners = torch.randperm(4)
+    expected_after = torch.rand(1)
+
+    stacked = torch.stack(clips)
+    expected = lam * stacked + (1 - lam) * stacked[partners]
+    assert not torch.allclose(expected, stacked)
+    teacher = out['inputs']['teachers']['teacher']
+    torch.testing.assert_close(teacher, expected)
+    torch.testing.assert_close(out['inputs']['student'], expected[..., :3])
+    soft = torch.stack([s.gt_label for s in out['data_samples']])
+    torch.testing.assert_close(
+        soft, lam * torch.eye(4) + (1 - lam) * torch.eye(4)[partners])
+    assert torch.equal(after, expected_after)
+
+    # outside training nothing is blended and teachers get nothing
+    out = preprocessor(data, training=False)
+    assert torch.equal(out['inputs']['student'], stacked[..., :3])
+    assert out['inputs']['teachers'] == {}

@@ -8,6 +8,7 @@
 #   test_model NAME CONFIG CHECKPOINT [--cfg-options values...]
 #   last_ckpt NAME          the last checkpoint of finished run WORK/NAME
 #   build_ensemble CONFIG OUT SEED...   OUT from runs WORK/member_seed<SEED>
+#   train_accuracy NAME...  training top-1 of runs WORK/NAME_seed<N> (SEEDS)
 # train/test_model skip a run whose WORK/NAME/result.json exists and resume
 # an interrupted training (only with the thread count it started with).
 # JOBS trainings run at once (default: the number of CPU cores, at most 4,
@@ -71,6 +72,19 @@ build_ensemble() {
     for seed in "$@"; do members+=("$(last_ckpt "member_seed$seed")"); done
     python tools/analysis/build_ensemble_checkpoint.py "$config" \
         "${members[@]}" --out "$out"
+}
+
+# train_accuracy NAME...: each finished run WORK/NAME_seed<N> (N in SEEDS)
+# tested on its own training list by tools/analysis/train_accuracy.py
+# (WORK/NAME_seed<N>/train_accuracy.json; runs already measured are kept)
+train_accuracy() {
+    local name seed runs=()
+    for name in "$@"; do
+        for seed in $SEEDS; do runs+=("$WORK/${name}_seed$seed"); done
+    done
+    OMP_NUM_THREADS=$CORES python tools/analysis/train_accuracy.py \
+        "${runs[@]}" > "$WORK/train_accuracy.log" 2>&1 \
+        || { tail -n 30 "$WORK/train_accuracy.log"; exit 1; }
 }
 
 # test NAME CONFIG CHECKPOINT [--cfg-options values...]

@@ -209,13 +209,7 @@ drain
 echo "== 4/5 table: $WORK/results.md"
 # each run's final model tested on its training list (train_accuracy.py):
 # the table's training top-1 column
-runs=()
-for name in student $BASELINES $METHODS; do
-    for seed in $SEEDS; do runs+=("$WORK/${name}_seed$seed"); done
-done
-OMP_NUM_THREADS=$CORES python tools/analysis/train_accuracy.py "${runs[@]}" \
-    > "$WORK/train_accuracy.log" 2>&1 \
-    || { tail -n 30 "$WORK/train_accuracy.log"; exit 1; }
+train_accuracy student $BASELINES $METHODS
 # the distilled runs do not validate their teacher: the distillation ratio
 # takes the teacher's top-1 from WORK/teacher/result.json
 python tools/analysis/benchmark_stats.py "$WORK" --baseline "$BASELINE" \

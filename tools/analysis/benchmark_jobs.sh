@@ -10,7 +10,10 @@
 #   build_ensemble CONFIG OUT SEED...   OUT from runs WORK/member_seed<SEED>
 #   train_accuracy NAME...  training top-1 of runs WORK/NAME_seed<N> (SEEDS)
 # train/test_model skip a run whose WORK/NAME/result.json exists and resume
-# an interrupted training (only with the thread count it started with).
+# an interrupted training (only with the thread count it started with). A
+# resumed run's data workers start their random streams afresh, so it draws
+# other augmentations than the uninterrupted run and its result differs
+# (docs/benchmark_protocol.md); remove WORK/NAME to reproduce a run exactly.
 # JOBS trainings run at once (default: the number of CPU cores, at most 4,
 # or 1 with a GPU), each with cores / JOBS threads.
 CORES=$(nproc)

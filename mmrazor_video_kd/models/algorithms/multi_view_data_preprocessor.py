@@ -87,10 +87,13 @@ class MultiViewDataPreprocessor(BaseDataPreprocessor):
         """Every model's view of raw ``data``, preprocessed by its own
         preprocessor (teachers in training only)."""
         view, preprocessor = self._student
-        rng_state = torch.get_rng_state()
+        blending = getattr(preprocessor, 'blending', None)
+        if not (training and self._teachers):
+            blending = None
+        # the generator's state before the student's blend, to replay it
+        rng_state = None if blending is None else torch.get_rng_state()
         batch = preprocessor(select_view(data, view, 'the student'),
                              training)
-        blending = getattr(preprocessor, 'blending', None)
         teachers = {}
         if training:
             for name, (view, preprocessor) in self._teachers.items():

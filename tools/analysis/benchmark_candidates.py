@@ -2,7 +2,7 @@
 choice among them.
 
 ``configs/benchmark/avletters/dev_candidates.yml`` lists candidates for the
-student's training recipe (epochs, learning rate) and for each method's own
+student's training recipe (epochs, learning rate, label smoothing) and for each method's own
 parameters (``--cfg-options``). ``tools/analysis/run_benchmark.sh`` with
 ``SPLIT=dev`` trains every candidate with the development seeds (runs named
 ``<kind>@<candidate>_seed<N>``, kind ``student`` or a method) and calls
@@ -36,7 +36,10 @@ student's choice first. A recipe becomes options of the given config: its
 epochs set the training length, the cosine schedule's length and the one
 validation at the end; its learning rate goes to the optimizer (of the
 student's ``optim_wrapper``, or of ``optim_wrapper.architecture`` in a
-distillation config). ``ranking`` prints the chosen methods by development
+distillation config); its label smoothing to the classification head's
+``label_smooth_eps`` (of the student's config, or through the
+``cfg_options`` of ``model.architecture`` in a distillation config, whose
+student is a ``model_from_config``). ``ranking`` prints the chosen methods by development
 top-1, best first. ``compare`` prints the paired difference between two
 choices over the folds they were chosen on (``KIND`` for its chosen
 candidate, ``KIND@CANDIDATE`` for another), with a 95% t interval. Nothing
@@ -54,7 +57,7 @@ from benchmark_stats import paired_difference  # noqa: E402
 CANDIDATES = 'configs/benchmark/avletters/dev_candidates.yml'
 STUDENT = 'student'
 TEACHER = 'teacher'
-RECIPE_KEYS = ('epochs', 'lr')
+RECIPE_KEYS = ('epochs', 'lr', 'label_smoothing')
 TEACHER_KEYS = RECIPE_KEYS + ('config', )
 
 
@@ -110,6 +113,12 @@ def recipe_options(recipe, config):
         prefix = 'optim_wrapper.' + ('architecture.'
                                      if 'architecture' in wrapper else '')
         options.append(f'{prefix}optimizer.lr={recipe["lr"]}')
+    if 'label_smoothing' in recipe:
+        model = Config.fromfile(config).model
+        prefix = 'model.' + ('architecture.cfg_options.model.'
+                             if 'architecture' in model else '')
+        options.append(f'{prefix}cls_head.label_smooth_eps='
+                       f'{recipe["label_smoothing"]}')
     return options
 
 

@@ -25,6 +25,9 @@ val_pipeline = [
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='PackActionInputs')
 ]
+# no label smoothing (MMAction2's default; a candidate recipe's
+# `label_smoothing` sets it, tools/analysis/benchmark_candidates.py)
+model = dict(cls_head=dict(label_smooth_eps=0.0))
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader

@@ -201,3 +201,36 @@ def test_mixup_student_is_the_tuned_recipe_with_mixup():
         type='ActionDataPreprocessor',
         blending=dict(type='MixupBlending', num_classes=20, alpha=0.5))
     assert mixup.to_dict() == tuned.to_dict()
+
+
+def script_defaults(**env):
+    """TEACHER, METHODS, BASELINES and TUNED_BASELINE after sourcing the
+    choices file of the MSR scripts, in ``env`` (nothing else set)."""
+    import subprocess
+    out = subprocess.run(
+        ['bash', '-c', 'source tools/analysis/msr_benchmark_choices.sh; '
+         'printf "%s\\n" "$TEACHER" "$METHODS" "$BASELINES" '
+         '"$TUNED_BASELINE"'], cwd=REPO, env=dict(PATH='/usr/bin:/bin', **env),
+        capture_output=True, text=True, check=True).stdout
+    return dict(zip(('TEACHER', 'METHODS', 'BASELINES', 'TUNED_BASELINE'),
+                    out.split('\n')))
+
+
+def test_the_defaults_are_the_choices_made_on_the_folds():
+    """Without settings the scripts run the choices of the folds (the best
+    teacher, distillation setting and student settings), each a config
+    here; an empty METHODS or BASELINES stays empty."""
+    chosen = script_defaults()
+    assert chosen == dict(
+        TEACHER='ensemble-tiny-ls0.1-joints-bones-motion',
+        METHODS='kd-kl-ls0.3', BASELINES='student-ls0.3 student-ls0.4',
+        TUNED_BASELINE='student-ls0.4')
+    teacher = 'ensemble3-stgcn-tiny-ls0.1-joints-bones-motion'
+    Config.fromfile(f'{BENCH}/kd-kl-ls0.3_{teacher}_stgcn-tiny_msr-action3d-'
+                    'joints.py')
+    for variant in chosen['BASELINES'].split():
+        Config.fromfile(f'{BENCH}/{variant}_stgcn-tiny_msr-action3d-joints.py')
+    assert chosen['TUNED_BASELINE'] in chosen['BASELINES'].split()
+    empty = script_defaults(METHODS='', BASELINES='', TEACHER='joints')
+    assert (empty['TEACHER'], empty['METHODS'], empty['BASELINES']) == \
+        ('joints', '', '')

@@ -8,8 +8,7 @@
 #
 # Stages (each skipped when its result.json exists; an interrupted training
 # resumes from its last epoch checkpoint):
-#   1. teacher: TEACHER=joints-bones-motion (default, chosen on the
-#      development subject: docs/benchmark_msr_action3d.md), the full-size
+#   1. teacher: TEACHER=joints-bones-motion, the full-size
 #      ST-GCN on joints, bones and their motion
 #      (configs/benchmark/msr_action3d/stgcn_msr-action3d-joints-bones-motion.py),
 #      seed $TEACHER_SEED (default 100); TEACHER=joints, the same network on
@@ -17,16 +16,21 @@
 #      TEACHER=ensemble-joints-bones-motion, three of the first trained with
 #      seeds $MEMBER_SEEDS (default 100 101 102) alongside stage 2, averaged
 #      into one checkpoint by build_ensemble_checkpoint.py and tested once;
-#      or TEACHER=ensemble-tiny-ls0.1-joints-bones-motion, the same with
-#      tiny ST-GCN members on that input trained with label smoothing 0.1
+#      or TEACHER=ensemble-tiny-ls0.1-joints-bones-motion (default, the
+#      largest lead on the development folds), the same with tiny ST-GCN
+#      members on that input trained with label smoothing 0.1
 #      (stgcn-tiny-ls0.1_msr-action3d-joints-bones-motion.py).
-#      A work dir holds one teacher.
+#      A work dir holds one teacher. The defaults of TEACHER, METHODS,
+#      BASELINES and BASELINE are the choices made on the development folds
+#      (tools/analysis/msr_benchmark_choices.sh), so that the script without
+#      them writes the benchmark's final table.
 #   2. students without distillation, seeds $SEEDS (default 0 1 2 3 4),
-#      and each variant of the student's recipe in $BASELINES (default none;
-#      a variant B trains $CFG/B_stgcn-tiny_msr-action3d-joints.py, e.g.
-#      student-ls0.1: label smoothing 0.1) as runs WORK/B_seed<N>
+#      and each variant of the student's recipe in $BASELINES (default
+#      student-ls0.3 student-ls0.4; a variant B trains
+#      $CFG/B_stgcn-tiny_msr-action3d-joints.py, e.g. student-ls0.1: label
+#      smoothing 0.1) as runs WORK/B_seed<N>
 #   3. distilled students, seeds $SEEDS, of each method in $METHODS (default
-#      kd-kl; a method M distils with
+#      kd-kl-ls0.3; a method M distils with
 #      $CFG/M_<teacher>_stgcn-tiny_msr-action3d-joints.py, e.g. kd-kl-t1:
 #      kd-kl at temperature 1, for the ensemble teacher), runs
 #      WORK/M_seed<N> beside the others
@@ -34,8 +38,9 @@
 #      intervals, distillation ratio, the training top-1 of each run's final
 #      model from tools/analysis/train_accuracy.py) in WORK/results.md,
 #      against the runs
-#      named $BASELINE (default student; a variant of $BASELINES chosen on
-#      the development folds)
+#      named $BASELINE (student or a variant of $BASELINES; default
+#      student-ls0.4, chosen on the development folds, when BASELINES has
+#      it, else student)
 #   5. costs of student and teacher (benchmark_report.py costs), appended
 #      (measured once: a rerun keeps WORK/costs.json)
 # SPLIT=val (default) trains on the 5 training subjects and validates once,
@@ -59,7 +64,7 @@ case $SPLIT in
 esac
 CFG=configs/benchmark/msr_action3d
 STUDENT_CFG=configs/recognition/skeleton/stgcn-tiny_msr-action3d-joints.py
-TEACHER=${TEACHER:-joints-bones-motion}
+source tools/analysis/msr_benchmark_choices.sh
 # one sample's input (clips x persons x frames x joints x channels), for costs
 STUDENT_SHAPE=1x1x32x20x3
 TEACHER_SHAPE=1x1x32x20x12
@@ -86,7 +91,6 @@ case $TEACHER in
             "ensemble-joints-bones-motion or" \
             "ensemble-tiny-ls0.1-joints-bones-motion" >&2; exit 1 ;;
 esac
-METHODS=${METHODS:-kd-kl}
 # kd_config METHOD: the config distilling TEACHER into the student by METHOD
 kd_config() {
     echo "$CFG/${1}_${KD_TEACHER}_stgcn-tiny_msr-action3d-joints.py"
@@ -96,7 +100,6 @@ for method in $METHODS; do
         "$(kd_config "$method") for method '$method' with TEACHER=$TEACHER" >&2
         exit 1; }
 done
-BASELINES=${BASELINES:-}
 # variant_config VARIANT: the config of a variant of the student's recipe
 variant_config() {
     echo "$CFG/${1}_stgcn-tiny_msr-action3d-joints.py"
@@ -113,7 +116,11 @@ for variant in $BASELINES; do
             "student variant '$variant'" >&2
         exit 1; }
 done
-BASELINE=${BASELINE:-student}
+# the tuned student when it trains here, else the student's default recipe
+case " $BASELINES " in
+    *" $TUNED_BASELINE "*) BASELINE=${BASELINE:-$TUNED_BASELINE} ;;
+    *) BASELINE=${BASELINE:-student} ;;
+esac
 case " student $BASELINES " in
     *" $BASELINE "*) ;;
     *) echo "BASELINE=$BASELINE: use student or one of BASELINES" \

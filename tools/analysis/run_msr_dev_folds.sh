@@ -10,8 +10,10 @@
 #   bash tools/analysis/run_msr_dev_folds.sh [WORK]   (default work_dirs/msr_dev_folds)
 #
 # SUBJECTS: the held-out subjects (default 1 3 5 7 9, every training
-# subject). SEEDS (default 0), TEACHER, METHODS, BASELINES, EPOCHS, JOBS and
-# DATA_ROOT as in run_msr_benchmark.sh (BASELINE stays student here: the
+# subject). SEEDS (default 0), TEACHER, METHODS, BASELINES (defaults: the
+# choices made on these folds, tools/analysis/msr_benchmark_choices.sh),
+# EPOCHS, JOBS and DATA_ROOT as in run_msr_benchmark.sh (BASELINE stays
+# student here: the
 # folds compare every variant with the student's default recipe).
 # FOLDS_AT_ONCE (default 1) folds run side by side, each with its own JOBS
 # (their thread count is cores / JOBS whatever runs beside them). Each fold
@@ -24,8 +26,8 @@ WORK=${1:-work_dirs/msr_dev_folds}
 SUBJECTS=${SUBJECTS:-1 3 5 7 9}
 FOLDS_AT_ONCE=${FOLDS_AT_ONCE:-1}
 export SEEDS=${SEEDS:-0}
-export METHODS=${METHODS:-kd-kl}
-export BASELINES=${BASELINES:-}
+source tools/analysis/msr_benchmark_choices.sh
+export TEACHER METHODS BASELINES
 export BASELINE=student
 mkdir -p "$WORK"
 folds=()

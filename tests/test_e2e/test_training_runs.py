@@ -1,5 +1,6 @@
 """Real training runs through the entry points: SIGKILL + ``--resume``
-reproduces an uninterrupted run, 2 DDP processes (gloo) match 1 process with
+reproduces an uninterrupted run (data loaded in the main process, or by
+persistent workers with per-sample seeds), 2 DDP processes (gloo) match 1 process with
 the same global batch, and a NaN loss stops training with the last good
 checkpoint kept.
 
@@ -51,6 +52,20 @@ model = dict(
 '''
 
 
+# persistent data-loader workers, each sample seeded by (seed, epoch, index)
+SEEDED_WORKERS = '''
+train_dataloader = dict(
+    batch_size=8, num_workers=2, persistent_workers=True,
+    sampler=dict(type='SeededSampleSampler', shuffle=True),
+    dataset=dict(
+        _delete_=True, type='SeededSampleDataset',
+        dataset=dict(type='CheckedVideoDataset', num_classes=8,
+                     ann_file={root!r} + '/train_list.txt',
+                     data_prefix=dict(video={root!r}),
+                     pipeline=_base_.train_pipeline)))
+'''
+
+
 @pytest.fixture(scope='module')
 def motions(tmp_path_factory):
     tool = load_script('tools/data/make_motion_dataset.py')
@@ -89,8 +104,16 @@ def student(ckpt):
     return {k: v for k, v in state.items() if k.startswith('architecture.')}
 
 
-def test_sigkill_then_resume_matches_uninterrupted_run(tmp_path, motions):
+@pytest.mark.parametrize('loader', ['main process', 'persistent workers'])
+def test_sigkill_then_resume_matches_uninterrupted_run(tmp_path, motions,
+                                                       loader):
+    """In the main process EpochSeedHook's per-epoch seeds suffice; with
+    persistent workers (which keep their random streams over epochs) the
+    samples are seeded one by one (SeededSampleSampler)."""
     cfg = override(tmp_path, motions, 'resume')
+    if loader == 'persistent workers':
+        with open(cfg, 'a') as config:
+            config.write(SEEDED_WORKERS.format(root=motions))
     straight = str(tmp_path / 'straight')
     train(cfg, straight)
 

@@ -6,6 +6,8 @@ import torch
 from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
 
+from mmrazor_video_kd.datasets import SeededSampleSampler
+
 
 @HOOKS.register_module()
 class EpochSeedHook(Hook):
@@ -21,9 +23,23 @@ class EpochSeedHook(Hook):
     persistent (or none), a resumed run reaches the same weights as an
     uninterrupted one. Checkpoints taken in the middle of an epoch are not
     covered. Does nothing when the run has no seed.
+
+    With persistent workers, seed the samples one by one
+    (:class:`~mmrazor_video_kd.datasets.SeededSampleSampler`): the hook then
+    gives the training data loader a generator of its own, because a loader
+    draws its workers' base seed from the main stream when it starts, which
+    a resumed run does once more than an uninterrupted one (whose persistent
+    workers start once), and dropout would then differ.
     """
 
     priority = 'VERY_HIGH'
+
+    def before_train(self, runner) -> None:
+        loader = runner.train_loop.dataloader
+        if (isinstance(getattr(loader, 'sampler', None), SeededSampleSampler)
+                and loader.generator is None):
+            loader.generator = torch.Generator()
+            loader.generator.manual_seed(runner.seed or 0)
 
     def before_train_epoch(self, runner) -> None:
         if runner.seed is None:

@@ -15,7 +15,7 @@ from conftest import REPO
 def run(work, **env):
     env = dict(os.environ, **dict(dict(
         EPOCHS='1', SEEDS='0', JOBS='1', SUBJECTS='1 9', FOLDS_AT_ONCE='2',
-        TEACHER='joints'), **env))
+        TEACHER='joints', METHODS='kd-kl', BASELINES=''), **env))
     return subprocess.run(
         ['bash', 'tools/analysis/run_msr_dev_folds.sh', str(work)], cwd=REPO,
         env=env, capture_output=True, text=True, timeout=1500)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The MSR Action3D skeleton benchmark: a full-size ST-GCN teacher that also
-# sees bones and motion distilled into the tiny ST-GCN student on the 3D
-# joints (cross-subject split), against the same student trained alone,
-# seed by seed.
+# The MSR Action3D skeleton benchmark: a teacher that sees more (by default
+# an ensemble of three tiny ST-GCNs on joints, bones and motion) distilled
+# into the tiny ST-GCN student on the 3D joints (cross-subject split),
+# against the same student trained alone, seed by seed.
 #
 #   bash tools/analysis/run_msr_benchmark.sh [WORK_DIR]   (default work_dirs/benchmark_msr_action3d)
 #

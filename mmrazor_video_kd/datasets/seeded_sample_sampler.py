@@ -5,6 +5,8 @@ import numpy as np
 from mmengine.dataset import DefaultSampler
 from mmengine.registry import DATA_SAMPLERS
 
+from .seeded_sample_dataset import SeededSampleDataset
+
 
 def sample_seed(seed: int, epoch: int, index: int) -> int:
     """The seed of sample ``index`` in epoch ``epoch`` of a run seeded with
@@ -50,7 +52,6 @@ class SeededSampleSampler(DefaultSampler):
     """
 
     def __init__(self, dataset, **kwargs) -> None:
-        from .seeded_sample_dataset import SeededSampleDataset
         if not isinstance(dataset, SeededSampleDataset):
             raise TypeError(
                 'SeededSampleSampler yields (index, seed) pairs that only a '

@@ -2,9 +2,10 @@
 choice among them.
 
 ``configs/benchmark/avletters/dev_candidates.yml`` lists candidates for the
-student's training recipe (epochs, learning rate, label smoothing) and for each method's own
-parameters (``--cfg-options``). ``tools/analysis/run_benchmark.sh`` with
-``SPLIT=dev`` trains every candidate with the development seeds (runs named
+student's training recipe (epochs, learning rate, label smoothing) and for
+each method's own parameters (``--cfg-options``).
+``tools/analysis/run_benchmark.sh`` with ``SPLIT=dev`` trains every
+candidate with the development seeds (runs named
 ``<kind>@<candidate>_seed<N>``, kind ``student`` or a method) and calls
 ``choose``; the final runs (``SPLIT=val``) take the chosen options::
 
@@ -39,11 +40,11 @@ student's ``optim_wrapper``, or of ``optim_wrapper.architecture`` in a
 distillation config); its label smoothing to the classification head's
 ``label_smooth_eps`` (of the student's config, or through the
 ``cfg_options`` of ``model.architecture`` in a distillation config, whose
-student is a ``model_from_config``). ``ranking`` prints the chosen methods by development
-top-1, best first. ``compare`` prints the paired difference between two
-choices over the folds they were chosen on (``KIND`` for its chosen
-candidate, ``KIND@CANDIDATE`` for another), with a 95% t interval. Nothing
-here reads the validation speakers.
+student is a ``model_from_config``). ``ranking`` prints the chosen methods
+by development top-1, best first. ``compare`` prints the paired difference
+between two choices over the folds they were chosen on (``KIND`` for its
+chosen candidate, ``KIND@CANDIDATE`` for another), with a 95% t interval.
+Nothing here reads the validation speakers.
 """
 import argparse
 import json
@@ -108,15 +109,16 @@ def recipe_options(recipe, config):
         options += [f'train_cfg.max_epochs={n}', f'train_cfg.val_interval={n}',
                     f'param_scheduler.0.T_max={n}',
                     f'param_scheduler.0.end={n}']
+    if 'lr' not in recipe and 'label_smoothing' not in recipe:
+        return options
+    cfg = Config.fromfile(config)
     if 'lr' in recipe:
-        wrapper = Config.fromfile(config).optim_wrapper
-        prefix = 'optim_wrapper.' + ('architecture.'
-                                     if 'architecture' in wrapper else '')
+        prefix = 'optim_wrapper.' + ('architecture.' if 'architecture'
+                                     in cfg.optim_wrapper else '')
         options.append(f'{prefix}optimizer.lr={recipe["lr"]}')
     if 'label_smoothing' in recipe:
-        model = Config.fromfile(config).model
         prefix = 'model.' + ('architecture.cfg_options.model.'
-                             if 'architecture' in model else '')
+                             if 'architecture' in cfg.model else '')
         options.append(f'{prefix}cls_head.label_smooth_eps='
                        f'{recipe["label_smoothing"]}')
     return options

@@ -141,6 +141,25 @@ def test_sigkill_then_resume_matches_uninterrupted_run(tmp_path, motions,
         assert torch.equal(resumed[key], value), key
 
 
+def test_validating_between_epochs_leaves_training_unchanged(tmp_path,
+                                                             motions):
+    """A run that validates after every epoch (run_benchmark.sh
+    VAL_INTERVAL, for accuracy against epochs) trains the same weights as
+    one that validates at the end only, and its last validation is the
+    same: the curve's last point is the run's result."""
+    cfg = override(tmp_path, motions, 'val', epochs=3)
+    once, every = str(tmp_path / 'once'), str(tmp_path / 'every')
+    train(cfg, once, '--cfg-options', 'train_cfg.val_interval=3')
+    train(cfg, every, '--cfg-options', 'train_cfg.val_interval=1')
+    expected = student(osp.join(once, 'epoch_3.pth'))
+    validated = student(osp.join(every, 'epoch_3.pth'))
+    for key, value in expected.items():
+        assert torch.equal(validated[key], value), key
+    curves = load_script('tools/analysis/accuracy_vs_epochs.py')
+    assert sorted(curves.val_curve(every)) == [1, 2, 3]
+    assert curves.val_curve(once) == {3: curves.val_curve(every)[3]}
+
+
 def test_two_ddp_processes_match_one_process(tmp_path, motions):
     """2 gloo processes x 4 clips == 1 process x 8 clips, same steps: after
     2 epochs the student weights agree, tensor by tensor, to 20% of what the

@@ -41,6 +41,9 @@
 # work_dirs/benchmark_avletters_dev for SPLIT=dev).
 # EPOCHS overrides the configs' (and candidates') training epochs (e.g. EPOCHS=1 to try the
 # script quickly; such results are not the benchmark's).
+# VAL_INTERVAL=N validates every N epochs (final runs: accuracy against
+# epochs, tools/analysis/accuracy_vs_epochs.py, written beside the table);
+# it does not change what a run trains (EpochSeedHook re-seeds each epoch).
 # JOBS trainings run at once (default: the number of CPU cores, at most 4,
 # or 1 with a GPU), each with cores / JOBS threads: these small models use
 # two cores better as two one-thread runs than as one two-thread run. The
@@ -108,6 +111,9 @@ SHORT=""  # after a candidate's options, so that EPOCHS wins
 if [ -n "${EPOCHS:-}" ]; then
     SHORT="train_cfg.max_epochs=$EPOCHS train_cfg.val_interval=$EPOCHS
 param_scheduler.0.T_max=$EPOCHS param_scheduler.0.end=$EPOCHS"
+fi
+if [ -n "${VAL_INTERVAL:-}" ]; then
+    SHORT="$SHORT train_cfg.val_interval=$VAL_INTERVAL"
 fi
 
 source tools/analysis/benchmark_jobs.sh
@@ -282,3 +288,7 @@ python tools/analysis/benchmark_report.py report "$WORK" \
     --single-teacher-config "$SINGLE_TEACHER_CFG" \
     --methods $METHODS --seeds $SEEDS --publish-dir "${PUBLISH_DIR:-}" \
     --metafile "${METAFILE:-}"
+if [ -n "${VAL_INTERVAL:-}" ]; then
+    python tools/analysis/accuracy_vs_epochs.py "$WORK" --methods $METHODS \
+        --seeds $SEEDS --out "${PUBLISH_DIR:-$WORK}/accuracy_vs_epochs"
+fi

@@ -12,7 +12,7 @@ import os.path as osp
 import subprocess
 
 import pytest
-from conftest import REPO
+from conftest import REPO, load_script
 
 
 def run_benchmark(work, publish, avletters, methods='kd-kl fewer-frames'):
@@ -262,3 +262,35 @@ def test_dev_folds_choose_over_every_held_out_speaker(tmp_path, avletters):
     adopted = json.loads((dev / 'choices.json').read_text())['student']
     assert adopted['candidate'] == chosen['candidate']
     assert adopted['adopted_from'] == str(work)
+
+    # methods over the same folds, on that recipe: members train with it,
+    # each method's candidate is chosen on the mean over the folds and
+    # compared with the student recipe fold by fold
+    methods = tmp_path / 'fold_methods'
+    over_folds = subprocess.run(
+        ['bash', 'tools/analysis/run_dev_folds.sh', str(methods)], cwd=REPO,
+        env=dict(env, METHODS='kd-kl', CHOICES=str(work)),
+        capture_output=True, text=True, timeout=1500)
+    assert over_folds.returncode == 0, \
+        over_folds.stdout[-3000:] + over_folds.stderr[-3000:]
+    report = load_script('tools/analysis/benchmark_report.py')
+    chosen_lr = {'base': 0.002, 'lr4e-3': 0.004}[chosen['candidate']]
+    for speaker in ('Anya', 'Bill'):
+        fold = methods / speaker
+        assert not list(fold.glob('student@*'))
+        assert report.run_recipe(str(fold / 'member_seed100')) == \
+            (1, chosen_lr)
+        for name in ('t4', 't1'):
+            assert (fold / f'kd-kl@{name}_seed0' / 'result.json').is_file()
+    kd = json.loads((methods / 'choices.json').read_text())['kd-kl']
+    assert set(kd['fold_top1']) == {'t4', 't1'}
+    assert set(kd['fold_top1']['t4']) == {str(methods / 'Anya'),
+                                          str(methods / 'Bill')}
+    assert (f'kd-kl@{kd["candidate"]} - student@{chosen["candidate"]} '
+            'over 2 folds') in over_folds.stdout
+    no_choices = subprocess.run(
+        ['bash', 'tools/analysis/run_dev_folds.sh', str(tmp_path / 'x')],
+        cwd=REPO, env=dict(env, METHODS='kd-kl'), capture_output=True,
+        text=True, timeout=600)
+    assert no_choices.returncode == 1
+    assert 'METHODS over the folds need CHOICES' in no_choices.stderr

@@ -135,7 +135,9 @@ chosen() {
         candidates options "$1" student "$RECIPE"
     fi
 }
-if [ "$SPLIT" = val ]; then
+# the teacher members' recipe: the chosen (or RECIPE) student recipe; on the
+# development split without CHOICES, the config as it is
+if [ "$SPLIT" = val ] || [ -n "${CHOICES:-}" ]; then
     member_opts=$(chosen "$STUDENT_CFG" student)
     [ -z "$member_opts" ] || echo "student recipe: $member_opts"
 else

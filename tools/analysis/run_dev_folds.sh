@@ -10,11 +10,17 @@
 #
 #   bash tools/analysis/run_dev_folds.sh [WORK]   (default work_dirs/benchmark_avletters_folds)
 #
+# Methods over the folds: METHODS="kd-kl trd" CHOICES=<folds work dir that
+# chose the student recipe> trains, in each fold, the teacher members with
+# that recipe and every candidate of each method on it (the student recipes
+# are not trained again), then chooses each method's candidate on the mean
+# over the folds and compares it with the chosen student recipe, fold by
+# fold (CANDIDATES: a list with that recipe and the methods' candidates,
+# e.g. configs/benchmark/avletters/fold_method_candidates.yml).
+#
 # SPEAKERS: the held-out speakers (default: every speaker of the training
 # list). SEEDS (default 0), JOBS, EPOCHS, CANDIDATES and DATA_ROOT as in
-# run_benchmark.sh. Each fold resumes or skips what it finished. Only the
-# student recipes are compared over folds; method parameters are tuned on
-# one development speaker (run_benchmark.sh SPLIT=dev).
+# run_benchmark.sh. Each fold resumes or skips what it finished.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 bash tools/setup_env.sh
@@ -23,11 +29,17 @@ WORK=${1:-work_dirs/benchmark_avletters_folds}
 DATA_ROOT=${DATA_ROOT:-../shared/data/avletters}
 SPEAKERS=${SPEAKERS:-$(python tools/data/make_avletters_splits.py "$DATA_ROOT" \
     --list-speakers)}
+METHODS=${METHODS:-}
+if [ -n "$METHODS" ] && [ -z "${CHOICES:-}" ]; then
+    echo "METHODS over the folds need CHOICES=<folds work dir> (the student" \
+        "recipe chosen over the same folds)" >&2
+    exit 1
+fi
 export SEEDS=${SEEDS:-0} DATA_ROOT
 folds=()
 for speaker in $SPEAKERS; do
     echo "==== fold: $speaker held out ($(date +%T))"
-    SPLIT=dev DEV_SPEAKER=$speaker METHODS="" \
+    SPLIT=dev DEV_SPEAKER=$speaker METHODS="$METHODS" \
         bash tools/analysis/run_benchmark.sh "$WORK/$speaker"
     folds+=("$WORK/$speaker")
 done
@@ -36,6 +48,15 @@ candidates() {
     python tools/analysis/benchmark_candidates.py \
         --candidates "${CANDIDATES:-configs/benchmark/avletters/dev_candidates.yml}" "$@"
 }
+if [ -n "$METHODS" ]; then
+    candidates adopt "$CHOICES" "$WORK" student
+    for method in $METHODS; do
+        candidates choose "$WORK" "${method%-stored}" --seeds $SEEDS \
+            --from "${folds[@]}"
+        candidates compare "$WORK" "${method%-stored}" student
+    done
+    exit 0
+fi
 candidates choose "$WORK" student --seeds $SEEDS --from "${folds[@]}"
 if [ -n "$(candidates names teacher)" ]; then
     candidates choose "$WORK" teacher --seeds $SEEDS --from "${folds[@]}"

@@ -61,6 +61,13 @@ def test_table_means_stds_and_paired_intervals(work):
     assert lines[3].startswith('| 20 | 50.0 ± 10.0 | 60.0 ± 20.0 | +10.0 ')
 
 
+def test_one_seed_gives_no_paired_column(work):
+    lines = tool.markdown(tool.load_curves(str(work), ['student', 'kd-kl'],
+                                           [1])).splitlines()
+    assert lines[0] == '| epoch | no KD top-1 | kd-kl top-1 |'
+    assert lines[2] == '| 10 | 30.0 ± 0.0 | 50.0 ± 0.0 |'
+
+
 def test_train_curve_is_the_mean_of_each_epochs_batches(work):
     assert tool.train_curve(str(work / 'kd-kl_seed1')) == {
         10: pytest.approx(0.5), 20: pytest.approx(0.55)}

@@ -82,12 +82,14 @@ def at_epoch(runs, epoch):
 
 def markdown(curves):
     """The table: one row per validated epoch, top-1 in % (mean ± std over
-    seeds), and for each method its paired difference to the student."""
+    seeds), and for each method its paired difference to the student (with
+    two seeds or more)."""
     names = list(curves)
+    paired = BASELINE in curves and len(curves[BASELINE]) > 1
     methods = [name for name in names if name != BASELINE]
     header = ['epoch'] + [f'{"no KD" if n == BASELINE else n} top-1'
                           for n in names]
-    if BASELINE in curves:
+    if paired:
         header += [f'{m} - no KD [95% CI]' for m in methods]
     lines = ['| ' + ' | '.join(header) + ' |',
              '|' + '---|' * len(header)]
@@ -97,7 +99,7 @@ def markdown(curves):
         for name in names:
             mean, std = mean_std(at_epoch(curves[name], epoch).values())
             cells.append(f'{100 * mean:.1f} ± {100 * std:.1f}')
-        if BASELINE in curves:
+        if paired:
             baseline = at_epoch(curves[BASELINE], epoch)
             for method in methods:
                 diff = paired_difference(baseline,

@@ -101,6 +101,28 @@ def test_benchmark_script_runs_every_stage_and_resumes(tmp_path, avletters):
     assert '[precompute]' not in second.stdout
 
 
+def test_val_interval_adds_accuracy_against_epochs(tmp_path, avletters):
+    """VAL_INTERVAL=1 on 2 epochs: every run validates twice, and the
+    report stage publishes the per-epoch table (with each method's paired
+    difference over the 2 seeds) and its plot beside results.md."""
+    few = few_clips(tmp_path, avletters, 16, 4)
+    publish = tmp_path / 'publish'
+    env = dict(os.environ, EPOCHS='2', VAL_INTERVAL='1', SEEDS='0 1',
+               METHODS='kd-kl', JOBS='2', DATA_ROOT=str(few),
+               PUBLISH_DIR=str(publish), METAFILE='')
+    result = subprocess.run(
+        ['bash', 'tools/analysis/run_benchmark.sh', str(tmp_path / 'w')],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=1500)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    table = (publish / 'accuracy_vs_epochs.md').read_text().splitlines()
+    assert table[0] == ('| epoch | no KD top-1 | kd-kl top-1 | '
+                        'kd-kl - no KD [95% CI] |')
+    assert [row.split(' | ')[0] for row in table[2:]] == ['| 1', '| 2']
+    assert (publish / 'accuracy_vs_epochs.png').read_bytes()[:4] == \
+        b'\x89PNG'
+    assert (publish / 'results.md').is_file()
+
+
 CANDIDATES = """
 student = {'base': dict(), 'lr4e-3': dict(lr=0.004)}
 methods = {'kd-kl': {'t4': [],

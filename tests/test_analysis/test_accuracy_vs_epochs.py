@@ -69,7 +69,7 @@ def test_one_seed_gives_no_paired_column(work):
 
 
 def test_train_curve_is_the_mean_of_each_epochs_batches(work):
-    assert tool.train_curve(str(work / 'kd-kl_seed1')) == {
+    assert tool.train_top1_by_epoch(str(work / 'kd-kl_seed1')) == {
         10: pytest.approx(0.5), 20: pytest.approx(0.55)}
 
 

@@ -21,12 +21,12 @@ import os.path as osp
 import sys
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from benchmark_report import logged_scalars  # noqa: E402
+from benchmark_report import (logged_scalars,  # noqa: E402
+                              train_top1_by_epoch)
 from benchmark_stats import mean_std, paired_difference  # noqa: E402
 
 BASELINE = 'student'
 VAL_KEY = 'acc/top1'
-TRAIN_KEYS = ('top1_acc', 'student.top1_acc')
 
 
 def val_curve(run_dir):
@@ -34,17 +34,6 @@ def val_curve(run_dir):
     distillation run; a resumed run's sessions are read in order)."""
     return {entry['step']: entry[VAL_KEY]
             for entry in logged_scalars(run_dir) if VAL_KEY in entry}
-
-
-def train_curve(run_dir):
-    """``{epoch: mean top-1 of the training batches logged in it}``."""
-    batches = {}
-    for entry in logged_scalars(run_dir):
-        key = next((key for key in TRAIN_KEYS if key in entry), None)
-        if key is not None and 'epoch' in entry:
-            batches.setdefault(entry['epoch'], []).append(entry[key])
-    return {epoch: sum(values) / len(values)
-            for epoch, values in batches.items()}
 
 
 def load_curves(work, names, seeds):
@@ -162,7 +151,7 @@ def main(argv=None):
     if args.out:
         with open(args.out + '.md', 'w') as file:
             file.write(table)
-        train = {name: {seed: train_curve(osp.join(args.work,
+        train = {name: {seed: train_top1_by_epoch(osp.join(args.work,
                                                    f'{name}_seed{seed}'))
                         for seed in args.seeds} for name in names}
         plot(curves, train, args.out + '.png')

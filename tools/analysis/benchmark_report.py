@@ -74,20 +74,26 @@ def training_curves(run_dir):
     return {key: sorted(points.items()) for key, points in curves.items()}
 
 
-def last_epoch_train_top1(run_dir):
-    """Mean logged training top-1 (``top1_acc`` of the training batches,
-    ``student.top1_acc`` in a distillation run) over the last epoch of a
-    run, or None if none was logged."""
-    values, last = [], None
+TRAIN_TOP1_KEYS = ('top1_acc', 'student.top1_acc')
+
+
+def train_top1_by_epoch(run_dir):
+    """``{epoch: mean logged training top-1}`` of a run: ``top1_acc`` of
+    the training batches, ``student.top1_acc`` in a distillation run."""
+    batches = {}
     for entry in logged_scalars(run_dir):
-        key = next((key for key in ('top1_acc', 'student.top1_acc')
-                    if key in entry), None)
-        if key is None or 'epoch' not in entry:
-            continue
-        if entry['epoch'] != last:
-            values, last = [], entry['epoch']
-        values.append(entry[key])
-    return sum(values) / len(values) if values else None
+        key = next((key for key in TRAIN_TOP1_KEYS if key in entry), None)
+        if key is not None and 'epoch' in entry:
+            batches.setdefault(entry['epoch'], []).append(entry[key])
+    return {epoch: sum(values) / len(values)
+            for epoch, values in batches.items()}
+
+
+def last_epoch_train_top1(run_dir):
+    """Mean logged training top-1 over the last epoch of a run
+    (:func:`train_top1_by_epoch`), or None if none was logged."""
+    by_epoch = train_top1_by_epoch(run_dir)
+    return by_epoch[max(by_epoch)] if by_epoch else None
 
 
 def collect(args):

@@ -43,17 +43,11 @@ model = dict(
             model=dict(type='model_from_config', config=teacher_config),
             ckpt=teacher_ckpt,
             view='keypoint')),
+    # the single teacher's distiller, with the teacher's head found inside
+    # MultiTeacherDistill's `teachers` (module `teacher`)
     distiller=dict(
-        type='ConfigurableDistiller',
-        student_recorders=dict(
-            logits=dict(type='ModuleOutputs', source='cls_head')),
+        _base_.model.distiller,
         teacher_recorders=dict(
-            logits=dict(type='ModuleOutputs', source='teacher.cls_head')),
-        distill_losses=dict(
-            loss_kl=dict(type='KLDivergence', tau=4, loss_weight=1.0)),
-        loss_forward_mappings=dict(
-            loss_kl=dict(
-                preds_S=dict(from_student=True, recorder='logits'),
-                preds_T=dict(from_student=False, recorder='logits')))))
+            logits=dict(type='ModuleOutputs', source='teacher.cls_head'))))
 
 val_cfg = dict(_delete_=True, type='ValLoop')

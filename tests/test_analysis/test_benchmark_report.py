@@ -27,8 +27,9 @@ def write_run(work, name, top1, seed=None, teacher=None, threads=1,
 
 
 def run_report(work, monkeypatch, seeds=None):
+    # latency measured with 4 threads, other than the trainings' 1
     monkeypatch.setattr(report_tool, 'model_costs', lambda models, _: dict(
-        {name: dict(COST) for name in models}, threads=1))
+        {name: dict(COST) for name in models}, threads=4))
     args = ['report', str(work), '--student-config', STUDENT,
             '--teacher-config', STUDENT, '--methods', 'kd-kl', 'trd']
     report_tool.main(args + (['--seeds'] + seeds if seeds else []))
@@ -61,6 +62,8 @@ def test_rows_carry_paired_interval_and_ratio(work, monkeypatch):
     assert any('docs/benchmark_protocol.md' in line for line in lines)
     assert any('Every training ran with 1 torch thread(s)' in line
                for line in lines)
+    assert any('CPU latency: one clip, median of 30 runs with 4 torch '
+               'thread(s)' in line for line in lines)
     rows = json.loads((work / 'results.json').read_text())['methods']
     assert rows[0]['paired_diff']['n'] == 3
     assert rows[0]['paired_diff']['ci'] == pytest.approx([-.00838, .09504],

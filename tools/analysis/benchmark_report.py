@@ -474,7 +474,10 @@ def report(args):
                  'KD - w/o KD) / (teacher - w/o KD); see '
                  'docs/benchmark_protocol.md. Every training ran with '
                  f'{threads or "unrecorded"} torch thread(s) '
-                 '(OMP_NUM_THREADS).' + (f' {split}' if split else ''))
+                 '(OMP_NUM_THREADS). CPU latency: one clip, median of '
+                 f'{args.repeats} runs with {costs["threads"]} torch '
+                 'thread(s), every model measured side by side.'
+                 + (f' {split}' if split else ''))
     table = '\n'.join(lines) + '\n'
     print(table)
     with open(osp.join(work, 'results.md'), 'w') as file:

@@ -13,6 +13,7 @@ import subprocess
 
 import pytest
 from conftest import REPO, load_script
+from mmengine.config import Config
 
 
 def run_benchmark(work, publish, avletters, methods='kd-kl fewer-frames'):
@@ -128,6 +129,10 @@ student = {'base': dict(), 'lr4e-3': dict(lr=0.004)}
 methods = {'kd-kl': {'t4': [],
                      't1': ['model.distiller.distill_losses.loss_kl.tau=1']}}
 """
+# a single-network teacher candidate distilled from the ensemble teacher
+WIDE_KD = ('configs/benchmark/avletters/kd-kl_ensemble3-tsm-mobilenetv2-w0.5_'
+           'tsm-mobilenetv2-w1.0_1x1x8_48px_avletters-rgb.py')
+DISTILLED_TEACHER = f"teacher = {{'wide-kd': dict(config='{WIDE_KD}')}}\n"
 
 
 def test_development_split_chooses_and_final_runs_use_the_choice(
@@ -285,13 +290,29 @@ def test_dev_folds_choose_over_every_held_out_speaker(tmp_path, avletters):
     assert adopted['candidate'] == chosen['candidate']
     assert adopted['adopted_from'] == str(work)
 
+    # a teacher candidate that distils needs the members, which train for
+    # the methods: refused without METHODS, before any training
+    with_teacher = tmp_path / 'with_teacher.py'
+    with_teacher.write_text(CANDIDATES + DISTILLED_TEACHER)
+    refused = subprocess.run(
+        ['bash', 'tools/analysis/run_benchmark.sh', str(tmp_path / 'r')],
+        cwd=REPO, env=dict(env, SPLIT='dev', METHODS='',
+                           CANDIDATES=str(with_teacher)),
+        capture_output=True, text=True, timeout=600)
+    assert refused.returncode == 1
+    assert (f'teacher candidate wide-kd ({WIDE_KD}) distils from the '
+            'ensemble teacher: set METHODS') in refused.stderr
+    assert '[train]' not in refused.stdout
+
     # methods over the same folds, on that recipe: members train with it,
     # each method's candidate is chosen on the mean over the folds and
-    # compared with the student recipe fold by fold
+    # compared with the student recipe fold by fold; so is the teacher
+    # candidate, distilled from each fold's ensemble
     methods = tmp_path / 'fold_methods'
     over_folds = subprocess.run(
         ['bash', 'tools/analysis/run_dev_folds.sh', str(methods)], cwd=REPO,
-        env=dict(env, METHODS='kd-kl', CHOICES=str(work)),
+        env=dict(env, METHODS='kd-kl', CHOICES=str(work),
+                 CANDIDATES=str(with_teacher)),
         capture_output=True, text=True, timeout=1500)
     assert over_folds.returncode == 0, \
         over_folds.stdout[-3000:] + over_folds.stderr[-3000:]
@@ -304,12 +325,20 @@ def test_dev_folds_choose_over_every_held_out_speaker(tmp_path, avletters):
             (1, chosen_lr)
         for name in ('t4', 't1'):
             assert (fold / f'kd-kl@{name}_seed0' / 'result.json').is_file()
+        wide = fold / 'teacher@wide-kd_seed0'
+        assert (wide / 'result.json').is_file()
+        dumped = Config.fromfile(str(wide / osp.basename(WIDE_KD)))
+        assert dumped.model.teacher_ckpt == str(fold / 'teacher_ensemble.pth')
     kd = json.loads((methods / 'choices.json').read_text())['kd-kl']
     assert set(kd['fold_top1']) == {'t4', 't1'}
     assert set(kd['fold_top1']['t4']) == {str(methods / 'Anya'),
                                           str(methods / 'Bill')}
     assert (f'kd-kl@{kd["candidate"]} - student@{chosen["candidate"]} '
             'over 2 folds') in over_folds.stdout
+    teacher = json.loads((methods / 'choices.json').read_text())['teacher']
+    assert set(teacher['fold_top1']['wide-kd']) == set(kd['fold_top1']['t4'])
+    assert (f'teacher@wide-kd - student@{chosen["candidate"]} over 2 folds'
+            in over_folds.stdout)
     no_choices = subprocess.run(
         ['bash', 'tools/analysis/run_dev_folds.sh', str(tmp_path / 'x')],
         cwd=REPO, env=dict(env, METHODS='kd-kl'), capture_output=True,

@@ -23,7 +23,9 @@
 # then each method's parameters on the chosen recipe; runs KIND@NAME_seedN),
 # and record the best of each in $WORK/choices.json (CANDIDATES=FILE for
 # another list); the list's single-network teacher candidates (if any) train
-# beside the student recipes (runs teacher@NAME_seedN). CHOICES=DEV_WORK_DIR
+# beside the student recipes (runs teacher@NAME_seedN); a candidate whose
+# config is a distillation config learns from the ensemble teacher of stage
+# 2 (so it needs METHODS, whose members train first). CHOICES=DEV_WORK_DIR
 # makes a SPLIT=val run use those choices; with SPLIT=dev, CHOICES=DIR takes the student recipe chosen there
 # (e.g. over folds by tools/analysis/run_dev_folds.sh) instead of trying the
 # recipes, and tunes the methods on it.
@@ -125,6 +127,21 @@ candidates() {
         --candidates "${CANDIDATES:-$CFG/dev_candidates.yml}" "$@"
 }
 kind_of() { echo "${1%-stored}"; }
+# method_config METHOD: the config of METHOD, which distils into the
+# benchmark student (configs/benchmark/avletters/METHOD_<teacher>_<student>.py)
+method_config() {
+    ls "$CFG"/"$1"_*_tsm-mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py
+}
+# teacher_ckpt_option CONFIG CKPT: the --cfg-option that loads teacher
+# checkpoint CKPT into distillation config CONFIG (with one teacher or
+# several); none for a config that distils nothing
+teacher_ckpt_option() {
+    python -c "import sys; from mmengine.config import Config
+model = Config.fromfile(sys.argv[1]).model
+key = ('model.teachers.teacher.ckpt' if 'teachers' in model else
+       'model.teacher_ckpt' if 'teacher_ckpt' in model else '')
+print(f'{key}={sys.argv[2]}' if key else '')" "$1" "$2"
+}
 # chosen CONFIG METHOD: cfg-options of the recipe (and method parameters)
 # chosen in $CHOICES (a SPLIT=dev work dir), or of student recipe $RECIPE
 # (method parameters as in CONFIG), or none (the configs as they are)
@@ -197,23 +214,21 @@ precompute() {
 
 for method in $METHODS; do  # alone, before stage 4's trainings
     case $method in
-        *-stored) precompute "$method" "$(ls "$CFG"/"$method"_*.py)" ;;
+        *-stored) precompute "$method" "$(method_config "$method")" ;;
     esac
 done
 
 # distill METHOD NAME SEED [--cfg-options values...]: train a distilled
 # student of METHOD as run NAME_seedSEED
 distill() {
-    local method=$1 name=$2 seed=$3 config ckpt_key=model.teacher_ckpt
-    local ckpt=$TEACHER_CKPT
+    local method=$1 name=$2 seed=$3 config ckpt=$TEACHER_CKPT
     shift 3
-    config=$(ls "$CFG"/"$method"_*.py)
-    grep -q MultiTeacherDistill "$config" && ckpt_key=model.teachers.teacher.ckpt
+    config=$(method_config "$method")
     case $method in *-single) ckpt=$SINGLE_CKPT ;; esac
     local extra=()
     case $method in *-stored) extra=($(store_options "$method" "$config")) ;; esac
-    spawn train "${name}_seed$seed" "$config" "$seed" "$ckpt_key=$ckpt" \
-        "${extra[@]}" "$@"
+    spawn train "${name}_seed$seed" "$config" "$seed" \
+        $(teacher_ckpt_option "$config" "$ckpt") "${extra[@]}" "$@"
 }
 
 if [ "$SPLIT" = dev ]; then
@@ -223,8 +238,16 @@ if [ "$SPLIT" = dev ]; then
         for seed in $SEEDS; do
             for name in $teachers; do
                 config=$(candidates config teacher "$name")
+                # a candidate distilled from the ensemble (stage 2) loads it
+                distils=$(teacher_ckpt_option "$config" "${TEACHER_CKPT:-}")
+                if [ -n "$distils" ] && [ -z "${TEACHER_CKPT:-}" ]; then
+                    echo "teacher candidate $name ($config) distils from" \
+                        "the ensemble teacher: set METHODS, whose teacher" \
+                        "members train first" >&2
+                    exit 1
+                fi
                 spawn train "teacher@${name}_seed$seed" "$config" "$seed" \
-                    $(candidates options "$config" teacher "$name")
+                    $(candidates options "$config" teacher "$name") $distils
             done
         done
     fi
@@ -248,7 +271,7 @@ if [ "$SPLIT" = dev ]; then
     echo "== 4/5 method parameters on the chosen recipe: $METHODS"
     for seed in $SEEDS; do
         for method in $METHODS; do
-            config=$(ls "$CFG"/"$method"_*.py)
+            config=$(method_config "$method")
             names=$(candidates names "$(kind_of "$method")")
             for name in $names; do
                 opts=$(candidates options "$config" "$(kind_of "$method")" "$name" \
@@ -270,7 +293,7 @@ fi
 echo "== 4/5 distilled students: $METHODS"
 for seed in $SEEDS; do  # seed by seed: a partial run has whole seeds
     for method in $METHODS; do
-        opts=$(chosen "$(ls "$CFG"/"$method"_*.py)" "$method")
+        opts=$(chosen "$(method_config "$method")" "$method")
         distill "$method" "$method" "$seed" $opts
     done
 done

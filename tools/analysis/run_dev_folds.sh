@@ -16,7 +16,9 @@
 # are not trained again), then chooses each method's candidate on the mean
 # over the folds and compares it with the chosen student recipe, fold by
 # fold (CANDIDATES: a list with that recipe and the methods' candidates,
-# e.g. configs/benchmark/avletters/fold_method_candidates.yml).
+# e.g. configs/benchmark/avletters/fold_method_candidates.yml). Teacher
+# candidates in that list train too (one distilled from the ensemble learns
+# from each fold's members) and are compared with the student recipe.
 #
 # SPEAKERS: the held-out speakers (default: every speaker of the training
 # list). SEEDS (default 0), JOBS, EPOCHS, CANDIDATES and DATA_ROOT as in
@@ -50,15 +52,15 @@ candidates() {
 }
 if [ -n "$METHODS" ]; then
     candidates adopt "$CHOICES" "$WORK" student
-    for method in $METHODS; do
-        candidates choose "$WORK" "${method%-stored}" --seeds $SEEDS \
-            --from "${folds[@]}"
-        candidates compare "$WORK" "${method%-stored}" student
-    done
-    exit 0
+else
+    candidates choose "$WORK" student --seeds $SEEDS --from "${folds[@]}"
 fi
-candidates choose "$WORK" student --seeds $SEEDS --from "${folds[@]}"
-if [ -n "$(candidates names teacher)" ]; then
-    candidates choose "$WORK" teacher --seeds $SEEDS --from "${folds[@]}"
-    candidates compare "$WORK" teacher student
-fi
+# the single-network teacher candidates (if any) and the methods, each
+# chosen over the folds and compared with the student recipe
+kinds=$METHODS
+[ -z "$(candidates names teacher)" ] || kinds="teacher $kinds"
+for kind in $kinds; do
+    candidates choose "$WORK" "${kind%-stored}" --seeds $SEEDS \
+        --from "${folds[@]}"
+    candidates compare "$WORK" "${kind%-stored}" student
+done

@@ -245,6 +245,18 @@ def test_final_runs_need_a_method(tmp_path):
     assert 'METHODS is empty' in result.stderr
 
 
+def test_unknown_method_is_refused_before_training(tmp_path):
+    result = subprocess.run(
+        ['bash', 'tools/analysis/run_benchmark.sh', str(tmp_path / 'w')],
+        cwd=REPO, env=dict(os.environ, METHODS='kd-kl kd-lk'),
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1
+    assert ('method kd-lk: expected one config configs/benchmark/avletters/'
+            'kd-lk_*_tsm-mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py, '
+            'found 0') in result.stderr
+    assert '[train]' not in result.stdout
+
+
 def test_dev_folds_choose_over_every_held_out_speaker(tmp_path, avletters):
     """run_dev_folds.sh: one SPLIT=dev work dir per held-out speaker, then
     the recipe chosen on the mean over the folds, which a SPLIT=dev run
@@ -301,7 +313,8 @@ def test_dev_folds_choose_over_every_held_out_speaker(tmp_path, avletters):
         capture_output=True, text=True, timeout=600)
     assert refused.returncode == 1
     assert (f'teacher candidate wide-kd ({WIDE_KD}) distils from the '
-            'ensemble teacher: set METHODS') in refused.stderr
+            'ensemble teacher, which trains for the methods: set METHODS'
+            in refused.stderr)
     assert '[train]' not in refused.stdout
 
     # methods over the same folds, on that recipe: members train with it,

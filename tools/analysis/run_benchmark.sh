@@ -80,6 +80,10 @@ fi
 STUDENT_CFG=$CFG/tsm_mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py
 TEACHER_CFG=$CFG/ensemble3_tsm-mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py
 SINGLE_TEACHER_CFG=$CFG/tsm_mobilenetv2-w0.5_1x1x16_72px_avletters-rgb.py
+# the tag that ends the name of every method's config (the student it
+# distils into): configs/benchmark/avletters/METHOD_<teacher>_$STUDENT_TAG.py
+STUDENT_TAG=tsm-mobilenetv2-w0.5_1x1x8_48px_avletters-rgb
+TEACHER_CKPT=""  # the ensemble's checkpoint, once stage 2 built it
 mkdir -p "$WORK"
 if [ -f "$WORK/split" ] && [ "$(cat "$WORK/split")" != "$SPLIT" ]; then
     echo "$WORK holds SPLIT=$(cat "$WORK/split") runs; this is SPLIT=$SPLIT:" \
@@ -127,21 +131,32 @@ candidates() {
         --candidates "${CANDIDATES:-$CFG/dev_candidates.yml}" "$@"
 }
 kind_of() { echo "${1%-stored}"; }
-# method_config METHOD: the config of METHOD, which distils into the
-# benchmark student (configs/benchmark/avletters/METHOD_<teacher>_<student>.py)
+# method_config METHOD: the one config of METHOD, which distils into the
+# benchmark student; exits naming the method if there is none or several
 method_config() {
-    ls "$CFG"/"$1"_*_tsm-mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py
+    local found=("$CFG"/"$1"_*_"$STUDENT_TAG".py)
+    [ -f "${found[0]}" ] || found=()  # the pattern itself: no match
+    if [ ${#found[@]} != 1 ]; then
+        echo "method $1: expected one config $CFG/$1_*_$STUDENT_TAG.py," \
+            "found ${#found[@]}${found[*]:+: ${found[*]}}" >&2
+        exit 1
+    fi
+    echo "${found[0]}"
 }
-# teacher_ckpt_option CONFIG CKPT: the --cfg-option that loads teacher
-# checkpoint CKPT into distillation config CONFIG (with one teacher or
-# several); none for a config that distils nothing
+# teacher_ckpt_option CONFIG CKPT: the --cfg-option that loads checkpoint
+# CKPT into the teacher of distillation config CONFIG (model.teacher_ckpt,
+# or model.teachers.teacher.ckpt for a MultiTeacherDistill); nothing for a
+# config that distils nothing
 teacher_ckpt_option() {
     python -c "import sys; from mmengine.config import Config
-model = Config.fromfile(sys.argv[1]).model
+model = Config.fromfile(sys.argv[1], import_custom_modules=False).model
 key = ('model.teachers.teacher.ckpt' if 'teachers' in model else
        'model.teacher_ckpt' if 'teacher_ckpt' in model else '')
 print(f'{key}={sys.argv[2]}' if key else '')" "$1" "$2"
 }
+for method in $METHODS; do  # a misspelt method stops here, not in stage 4
+    method_config "$method" > /dev/null
+done
 # chosen CONFIG METHOD: cfg-options of the recipe (and method parameters)
 # chosen in $CHOICES (a SPLIT=dev work dir), or of student recipe $RECIPE
 # (method parameters as in CONFIG), or none (the configs as they are)
@@ -221,33 +236,43 @@ done
 # distill METHOD NAME SEED [--cfg-options values...]: train a distilled
 # student of METHOD as run NAME_seedSEED
 distill() {
-    local method=$1 name=$2 seed=$3 config ckpt=$TEACHER_CKPT
+    local method=$1 name=$2 seed=$3 config ckpt=$TEACHER_CKPT load
     shift 3
     config=$(method_config "$method")
     case $method in *-single) ckpt=$SINGLE_CKPT ;; esac
+    load=$(teacher_ckpt_option "$config" "$ckpt")
+    if [ -z "$load" ]; then
+        echo "method $method: $config has no teacher checkpoint key" \
+            "(model.teacher_ckpt or model.teachers.teacher.ckpt)" >&2
+        exit 1
+    fi
     local extra=()
     case $method in *-stored) extra=($(store_options "$method" "$config")) ;; esac
-    spawn train "${name}_seed$seed" "$config" "$seed" \
-        $(teacher_ckpt_option "$config" "$ckpt") "${extra[@]}" "$@"
+    spawn train "${name}_seed$seed" "$config" "$seed" "$load" \
+        "${extra[@]}" "$@"
 }
 
 if [ "$SPLIT" = dev ]; then
     teachers=$(candidates names teacher)
     if [ -n "$teachers" ]; then  # the longest runs first
         echo "== 3/5 single-network teacher candidates: $teachers (seeds $SEEDS)"
+        declare -A load=()  # a candidate distilled from the ensemble loads it
+        for name in $teachers; do
+            config=$(candidates config teacher "$name")
+            load[$name]=$(teacher_ckpt_option "$config" "$TEACHER_CKPT")
+            if [ -n "${load[$name]}" ] && [ -z "$TEACHER_CKPT" ]; then
+                echo "teacher candidate $name ($config) distils from the" \
+                    "ensemble teacher, which trains for the methods: set" \
+                    "METHODS (with run_dev_folds.sh, METHODS and CHOICES)" >&2
+                exit 1
+            fi
+        done
         for seed in $SEEDS; do
             for name in $teachers; do
                 config=$(candidates config teacher "$name")
-                # a candidate distilled from the ensemble (stage 2) loads it
-                distils=$(teacher_ckpt_option "$config" "${TEACHER_CKPT:-}")
-                if [ -n "$distils" ] && [ -z "${TEACHER_CKPT:-}" ]; then
-                    echo "teacher candidate $name ($config) distils from" \
-                        "the ensemble teacher: set METHODS, whose teacher" \
-                        "members train first" >&2
-                    exit 1
-                fi
                 spawn train "teacher@${name}_seed$seed" "$config" "$seed" \
-                    $(candidates options "$config" teacher "$name") $distils
+                    $(candidates options "$config" teacher "$name") \
+                    ${load[$name]}
             done
         done
     fi

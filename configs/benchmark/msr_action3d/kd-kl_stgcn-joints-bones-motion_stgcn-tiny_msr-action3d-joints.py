@@ -43,8 +43,9 @@ model = dict(
             model=dict(type='model_from_config', config=teacher_config),
             ckpt=teacher_ckpt,
             view='keypoint')),
-    # the single teacher's distiller, with the teacher's head found inside
-    # MultiTeacherDistill's `teachers` (module `teacher`)
+    # the single teacher's distiller; its teacher recorders (only `logits`)
+    # replaced by one that finds the head inside MultiTeacherDistill's
+    # `teachers` (module `teacher`)
     distiller=dict(
         _base_.model.distiller,
         teacher_recorders=dict(

@@ -331,3 +331,33 @@ def test_compare_teacher_and_student_over_folds(tmp_path):
         result.stdout
     assert ('teacher@16f - student@60e over 3 folds: +10.0 +- 10.0 points, '
             '95% interval [-14.8, +34.8]') in result.stdout
+
+
+def test_fold_table_lists_every_candidate_fold_by_fold(tmp_path):
+    """One row per candidate chosen over folds (the chosen one in bold): its
+    top-1 on each fold (found by the fold's name, whichever work dir held
+    it), the recorded mean and training top-1, '-' where one is missing."""
+    choices = dict(
+        student=dict(candidate='60e', dev_top1={'60e': .25, '30e': .1},
+                     train_top1={'60e': .7, '30e': None}, fold_top1={
+                         '60e': {'/a/folds/Anya': .2, '/a/folds/Bill': .3},
+                         '30e': {'/a/folds/Anya': .1, '/a/folds/Bill': .1}}),
+        trd=dict(candidate='w40', dev_top1={'w10': .15, 'w40': .35},
+                 fold_top1={'w10': {'/b/Anya': .2, '/b/Bill': .1},
+                            'w40': {'/b/Anya': .3, '/b/Bill': .4,
+                                    '/b/Faye': .35}}),
+        kd=dict(candidate='t4', dev_top1=dict(t4=.3)))
+    assert tool.fold_table(choices).splitlines() == [
+        '| candidate | Anya | Bill | Faye | mean over folds '
+        '| training top-1 (mean) |',
+        '|---|---|---|---|---|---|',
+        '| **student@60e** | 20.0 | 30.0 | - | 25.0 | 70.0 |',
+        '| student@30e | 10.0 | 10.0 | - | 10.0 | - |',
+        '| trd@w10 | 20.0 | 10.0 | - | 15.0 | - |',
+        '| **trd@w40** | 30.0 | 40.0 | 35.0 | 35.0 | - |']
+    work = tmp_path / 'folds'
+    tool.write_choices(str(work), dict(kd=choices['kd']))
+    result = run_python(args=['tools/analysis/benchmark_candidates.py',
+                              'table', str(work)])
+    assert result.returncode == 1
+    assert 'error: nothing chosen over folds' in result.stderr

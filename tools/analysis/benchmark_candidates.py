@@ -23,6 +23,7 @@ beside the student recipes), chosen like them::
 
     python tools/analysis/benchmark_candidates.py config teacher 16f-72px-40e
     python tools/analysis/benchmark_candidates.py compare FOLDS teacher student
+    python tools/analysis/benchmark_candidates.py table FOLDS
 
 ``choose`` picks the candidate with the highest mean development top-1 over
 the seeds (a tie goes to the candidate listed first) and records it in
@@ -41,9 +42,11 @@ distillation config); its label smoothing to the classification head's
 ``label_smooth_eps`` (of the student's config, or through the
 ``cfg_options`` of ``model.architecture`` in a distillation config, whose
 student is a ``model_from_config``). ``ranking`` prints the chosen methods
-by development top-1, best first. ``compare`` prints the paired difference
-between two choices over the folds they were chosen on (``KIND`` for its
-chosen candidate, ``KIND@CANDIDATE`` for another), with a 95% t interval.
+by development top-1, best first; ``table`` the Markdown table of every
+candidate chosen over folds, fold by fold. ``compare`` prints the paired
+difference between two choices over the folds they were chosen on (``KIND``
+for its chosen candidate, ``KIND@CANDIDATE`` for another), with a 95% t
+interval.
 Nothing here reads the validation speakers.
 """
 import argparse
@@ -283,6 +286,43 @@ def compare(choices, first, second):
         raise CandidateError(f'{label_a} vs {label_b}: {error}') from None
 
 
+def fold_table(choices):
+    """Markdown table of every candidate chosen over folds in a
+    ``choices.json``: its development top-1 on each fold, the mean over the
+    folds and seeds, and the mean last-epoch training top-1 (``-`` where a
+    figure is missing); the chosen candidate of each kind in bold."""
+    kinds = [kind for kind, entry in choices.items() if 'fold_top1' in entry]
+    if not kinds:
+        raise CandidateError('nothing chosen over folds (run '
+                             'run_dev_folds.sh, or choose --from)')
+    folds = []
+    for kind in kinds:
+        for name in choices[kind]['fold_top1']:
+            for fold in fold_top1(choices, f'{kind}@{name}')[1]:
+                if fold not in folds:
+                    folds.append(fold)
+
+    def cell(value):
+        return '-' if value is None else f'{100 * value:.1f}'
+
+    lines = ['| candidate | ' + ' | '.join(folds) +
+             ' | mean over folds | training top-1 (mean) |',
+             '|---|' + '---|' * (len(folds) + 2)]
+    for kind in kinds:
+        entry = choices[kind]
+        for name in entry['fold_top1']:
+            label, tops = fold_top1(choices, f'{kind}@{name}')
+            mean = entry['dev_top1'].get(name)
+            if name == entry['candidate']:
+                label = f'**{label}**'
+            lines.append(
+                f'| {label} | ' + ' | '.join(
+                    cell(tops.get(fold)) for fold in folds) +
+                f' | {cell(mean)} | '
+                f'{cell(entry.get("train_top1", {}).get(name))} |')
+    return '\n'.join(lines)
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--candidates', default=CANDIDATES,
@@ -324,6 +364,9 @@ def parse_args(argv=None):
     versus.add_argument('second', help='KIND or KIND@CANDIDATE')
     rank = commands.add_parser('ranking', help='chosen methods, best first')
     rank.add_argument('work')
+    table = commands.add_parser('table', help='Markdown table of every '
+                                'candidate chosen over folds, fold by fold')
+    table.add_argument('work')
     return parser.parse_args(argv)
 
 
@@ -366,6 +409,8 @@ def main(argv=None):
                   f'{100 * diff.mean:+.1f} +- {100 * diff.std:.1f} points, '
                   f'95% interval [{100 * diff.ci[0]:+.1f}, '
                   f'{100 * diff.ci[1]:+.1f}]')
+        elif args.command == 'table':
+            print(fold_table(read_choices(args.work)))
         else:
             print(' '.join(ranking(read_choices(args.work))))
     except CandidateError as error:

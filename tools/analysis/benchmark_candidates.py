@@ -295,12 +295,9 @@ def fold_table(choices):
     if not kinds:
         raise CandidateError('nothing chosen over folds (run '
                              'run_dev_folds.sh, or choose --from)')
-    folds = []
-    for kind in kinds:
-        for name in choices[kind]['fold_top1']:
-            for fold in fold_top1(choices, f'{kind}@{name}')[1]:
-                if fold not in folds:
-                    folds.append(fold)
+    rows = [(kind, name, *fold_top1(choices, f'{kind}@{name}'))
+            for kind in kinds for name in choices[kind]['fold_top1']]
+    folds = list(dict.fromkeys(fold for *_, tops in rows for fold in tops))
 
     def cell(value):
         return '-' if value is None else f'{100 * value:.1f}'
@@ -308,18 +305,15 @@ def fold_table(choices):
     lines = ['| candidate | ' + ' | '.join(folds) +
              ' | mean over folds | training top-1 (mean) |',
              '|---|' + '---|' * (len(folds) + 2)]
-    for kind in kinds:
+    for kind, name, label, tops in rows:
         entry = choices[kind]
-        for name in entry['fold_top1']:
-            label, tops = fold_top1(choices, f'{kind}@{name}')
-            mean = entry['dev_top1'].get(name)
-            if name == entry['candidate']:
-                label = f'**{label}**'
-            lines.append(
-                f'| {label} | ' + ' | '.join(
-                    cell(tops.get(fold)) for fold in folds) +
-                f' | {cell(mean)} | '
-                f'{cell(entry.get("train_top1", {}).get(name))} |')
+        if name == entry['candidate']:
+            label = f'**{label}**'
+        lines.append(
+            f'| {label} | ' + ' | '.join(
+                cell(tops.get(fold)) for fold in folds) +
+            f' | {cell(entry["dev_top1"].get(name))} | '
+            f'{cell(entry.get("train_top1", {}).get(name))} |')
     return '\n'.join(lines)
 
 

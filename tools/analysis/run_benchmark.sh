@@ -256,23 +256,26 @@ if [ "$SPLIT" = dev ]; then
     teachers=$(candidates names teacher)
     if [ -n "$teachers" ]; then  # the longest runs first
         echo "== 3/5 single-network teacher candidates: $teachers (seeds $SEEDS)"
-        declare -A load=()  # a candidate distilled from the ensemble loads it
+        # each candidate's config and options (a candidate distilled from
+        # the ensemble loads it), once, before any training starts
+        declare -A config_of=() options_of=()
         for name in $teachers; do
-            config=$(candidates config teacher "$name")
-            load[$name]=$(teacher_ckpt_option "$config" "$TEACHER_CKPT")
-            if [ -n "${load[$name]}" ] && [ -z "$TEACHER_CKPT" ]; then
-                echo "teacher candidate $name ($config) distils from the" \
-                    "ensemble teacher, which trains for the methods: set" \
-                    "METHODS (with run_dev_folds.sh, METHODS and CHOICES)" >&2
+            config_of[$name]=$(candidates config teacher "$name")
+            load=$(teacher_ckpt_option "${config_of[$name]}" "$TEACHER_CKPT")
+            if [ -n "$load" ] && [ -z "$TEACHER_CKPT" ]; then
+                echo "teacher candidate $name (${config_of[$name]}) distils" \
+                    "from the ensemble teacher, which trains for the" \
+                    "methods: set METHODS (with run_dev_folds.sh, METHODS" \
+                    "and CHOICES)" >&2
                 exit 1
             fi
+            options_of[$name]="$(candidates options "${config_of[$name]}" \
+                teacher "$name") $load"
         done
         for seed in $SEEDS; do
             for name in $teachers; do
-                config=$(candidates config teacher "$name")
-                spawn train "teacher@${name}_seed$seed" "$config" "$seed" \
-                    $(candidates options "$config" teacher "$name") \
-                    ${load[$name]}
+                spawn train "teacher@${name}_seed$seed" "${config_of[$name]}" \
+                    "$seed" ${options_of[$name]}
             done
         done
     fi

@@ -111,6 +111,46 @@ def test_recipe_and_training_accuracy_are_stated(work, monkeypatch):
     assert note.startswith('Last-epoch')  # recipes differ: not stated
 
 
+def test_label_smoothing_and_loss_parameters_are_stated(work, monkeypatch,
+                                                        tmp_path):
+    """The recipe phrase names the trained network's label smoothing: the
+    student's own head, and for a distillation run its student's config
+    with the options passed on to it; each method's distillation losses are
+    listed with their numeric parameters (of its first seed's run)."""
+    student_cfg = tmp_path / 'student.py'
+    student_cfg.write_text('model = dict(cls_head=dict(dropout_ratio=0.3))\n')
+    recipe = ('train_cfg = dict(max_epochs=60)\n'
+              'optim_wrapper = dict({0}optimizer=dict(lr=0.002){1})\n')
+    plain = recipe.format('', '') + \
+        'model = dict(cls_head=dict(label_smooth_eps=0.1))\n'
+    loss = {'kd-kl': "loss_kl=dict(type='KLDivergence', tau=4, "
+                     'loss_weight=1.0, reduction=True)',
+            'trd': "loss_trd=dict(type='TemporalRelationLoss', "
+                   'loss_weight=2.5)'}
+    for seed in range(3):
+        (work / f'student_seed{seed}' / 'dumped.py').write_text(plain)
+        for name in ('kd-kl', 'trd'):
+            (work / f'{name}_seed{seed}' / 'dumped.py').write_text(
+                recipe.format('architecture=dict(', ')') +
+                f'model = dict(architecture=dict(config={str(student_cfg)!r}'
+                ", cfg_options={'model.cls_head.label_smooth_eps': 0.1}), "
+                f'distiller=dict(distill_losses=dict({loss[name]})))\n')
+    lines = run_report(work, monkeypatch)
+    note = next(line for line in lines if 'Every student' in line)
+    assert note.startswith(
+        'Every student trained 60 epochs (AdamW, lr 0.002, cosine, label '
+        'smoothing 0.1). Distillation losses: kd-kl: loss_kl (tau 4, '
+        'loss_weight 1); trd: loss_trd (loss_weight 2.5).')
+    # a distilled student without the option: its config's default, 0
+    (work / 'trd_seed2' / 'dumped.py').write_text(
+        recipe.format('architecture=dict(', ')') +
+        f'model = dict(architecture=dict(config={str(student_cfg)!r}))\n')
+    assert report_tool.run_recipe(str(work / 'trd_seed2')) == (60, .002, 0)
+    note = next(line for line in run_report(work, monkeypatch)
+                if 'Distillation losses' in line)
+    assert not note.startswith('Every student')  # recipes differ
+
+
 def test_measured_training_accuracy_replaces_the_logged_one(work,
                                                            monkeypatch):
     """With every run's final model tested on its training list

@@ -26,6 +26,7 @@ import re
 import sys
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+from benchmark_recipe import distill_parameters, run_recipe  # noqa: E402
 from benchmark_stats import (format_paired, format_ratio,  # noqa: E402
                              method_row, train_accuracy)
 
@@ -115,22 +116,10 @@ def collect(args):
     print(f'{osp.basename(args.run_dir)}: top-1 {100 * top1:.1f}%')
 
 
-def run_recipe(run_dir):
-    """``(epochs, lr)`` of a run, from the config MMEngine dumped into its
-    work dir (``optim_wrapper.architecture`` for a distillation run), or
-    None without exactly one dumped config."""
-    from mmengine.config import Config
-    dumped = glob.glob(osp.join(run_dir, '*.py'))
-    if len(dumped) != 1:
-        return None
-    cfg = Config.fromfile(dumped[0])
-    wrapper = cfg.optim_wrapper.get('architecture', cfg.optim_wrapper)
-    return cfg.train_cfg.max_epochs, wrapper.optimizer.lr
-
-
 def recipe_text(work_dir, runs):
     """How the runs ``{prefix: {seed: result}}`` (``PREFIX_seed<N>``)
-    trained: epochs and learning rate (one phrase if all agree) and each
+    trained: epochs, learning rate and label smoothing (one phrase if all
+    agree), each method's distillation losses (of its first run) and each
     one's mean training top-1: of its final models on their training list
     when every run has one (``train_accuracy.json``), else of the last
     epoch's logged batches."""
@@ -138,9 +127,16 @@ def recipe_text(work_dir, runs):
                for name, results in runs.items() for seed in results}
     parts = []
     if len(recipes) == 1 and None not in recipes:
-        epochs, lr = recipes.pop()
+        epochs, lr, smoothing = recipes.pop()
+        smoothing = ('' if smoothing is None else
+                     f', label smoothing {smoothing:g}')
         parts.append(f'Every student trained {epochs} epochs (AdamW, lr '
-                     f'{lr:g}, cosine).')
+                     f'{lr:g}, cosine{smoothing}).')
+    losses = [f'{name}: {text}' for name, results in runs.items() if results
+              for text in [distill_parameters(
+                  osp.join(work_dir, f'{name}_seed{min(results)}'))] if text]
+    if losses:
+        parts.append('Distillation losses: ' + '; '.join(losses) + '.')
     measured = {name: [train_accuracy(osp.join(work_dir,
                                                f'{name}_seed{seed}'))
                        for seed in results]

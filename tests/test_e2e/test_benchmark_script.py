@@ -6,6 +6,7 @@ on 16 of the clips (to keep it cheap): the script precomputes the
 teacher's outputs into the work dir's store once and trains from it. The
 development split (SPLIT=dev) is run on 20 + 4 clips with two candidates
 each, then final runs with given choices (CHOICES)."""
+import functools
 import json
 import os
 import os.path as osp
@@ -255,6 +256,30 @@ def test_unknown_method_is_refused_before_training(tmp_path):
             'kd-lk_*_tsm-mobilenetv2-w0.5_1x1x8_48px_avletters-rgb.py, '
             'found 0') in result.stderr
     assert '[train]' not in result.stdout
+
+
+def test_best_method_is_the_one_ranked_first_in_choices(tmp_path):
+    """METHODS=best takes the method ranked first in CHOICES (here one
+    without a config, so the run stops before training, naming it) and
+    only with CHOICES on the reported split."""
+    dev = tmp_path / 'dev'
+    dev.mkdir()
+    (dev / 'choices.json').write_text(json.dumps({
+        'kd-kl': dict(candidate='t4', dev_top1=dict(t4=.2)),
+        'no-such': dict(candidate='a', dev_top1=dict(a=.3))}))
+    run = functools.partial(
+        subprocess.run, ['bash', 'tools/analysis/run_benchmark.sh',
+                         str(tmp_path / 'w')], cwd=REPO,
+        capture_output=True, text=True, timeout=600)
+    result = run(env=dict(os.environ, METHODS='best', CHOICES=str(dev)))
+    assert result.returncode == 1
+    assert f'best method in {dev}: no-such' in result.stdout
+    assert 'method no-such: expected one config' in result.stderr
+    assert '[train]' not in result.stdout
+    result = run(env=dict(os.environ, METHODS='best'))
+    assert result.returncode == 1
+    assert 'METHODS=best is for final runs (SPLIT=val) with CHOICES' in \
+        result.stderr
 
 
 def test_dev_folds_choose_over_every_held_out_speaker(tmp_path, avletters):

@@ -26,7 +26,8 @@
 # beside the student recipes (runs teacher@NAME_seedN); a candidate whose
 # config is a distillation config learns from the ensemble teacher of stage
 # 2 (so it needs METHODS, whose members train first). CHOICES=DEV_WORK_DIR
-# makes a SPLIT=val run use those choices; with SPLIT=dev, CHOICES=DIR takes the student recipe chosen there
+# makes a SPLIT=val run use those choices (METHODS=best: only the method
+# ranked first there); with SPLIT=dev, CHOICES=DIR takes the student recipe chosen there
 # (e.g. over folds by tools/analysis/run_dev_folds.sh) instead of trying the
 # recipes, and tunes the methods on it.
 # RECIPE=NAME (SPLIT=val, without CHOICES) takes student recipe NAME of the
@@ -154,6 +155,18 @@ key = ('model.teachers.teacher.ckpt' if 'teachers' in model else
        'model.teacher_ckpt' if 'teacher_ckpt' in model else '')
 print(f'{key}={sys.argv[2]}' if key else '')" "$1" "$2"
 }
+# METHODS=best (final runs with CHOICES): the method ranked first there
+if [ "$METHODS" = best ]; then
+    if [ "$SPLIT" != val ] || [ -z "${CHOICES:-}" ]; then
+        echo "METHODS=best is for final runs (SPLIT=val) with CHOICES=<the" \
+            "development work dir that ranked the methods>" >&2
+        exit 1
+    fi
+    METHODS=$(candidates ranking "$CHOICES")
+    METHODS=${METHODS%% *}
+    [ -n "$METHODS" ] || { echo "$CHOICES ranks no method" >&2; exit 1; }
+    echo "best method in $CHOICES: $METHODS"
+fi
 for method in $METHODS; do  # a misspelt method stops here, not in stage 4
     method_config "$method" > /dev/null
 done

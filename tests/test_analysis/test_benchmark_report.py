@@ -116,7 +116,8 @@ def test_label_smoothing_and_loss_parameters_are_stated(work, monkeypatch,
     """The recipe phrase names the trained network's label smoothing: the
     student's own head, and for a distillation run its student's config
     with the options passed on to it; each method's distillation losses are
-    listed with their numeric parameters (of its first seed's run)."""
+    listed with their numeric parameters (of its first seed's run), in
+    the note and in the metafile."""
     student_cfg = tmp_path / 'student.py'
     student_cfg.write_text('model = dict(cls_head=dict(dropout_ratio=0.3))\n')
     recipe = ('train_cfg = dict(max_epochs=60)\n'
@@ -141,6 +142,13 @@ def test_label_smoothing_and_loss_parameters_are_stated(work, monkeypatch,
         'Every student trained 60 epochs (AdamW, lr 0.002, cosine, label '
         'smoothing 0.1). Distillation losses: kd-kl: loss_kl (tau 4, '
         'loss_weight 1); trd: loss_trd (loss_weight 2.5).')
+    # the metafile states them too: its configs are run with options
+    import yaml
+    kd, trd = (model['Metadata'] for model in yaml.safe_load(
+        (work / 'metafile.yml').read_text())['Models'])  # rows' order
+    assert trd['Label Smoothing'] == 0.1
+    assert trd['Distillation Losses'] == 'loss_trd (loss_weight 2.5)'
+    assert kd['Distillation Losses'].startswith('loss_kl (tau 4, ')
     # a distilled student without the option: its config's default, 0
     (work / 'trd_seed2' / 'dumped.py').write_text(
         recipe.format('architecture=dict(', ')') +

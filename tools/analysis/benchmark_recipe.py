@@ -30,28 +30,37 @@ def trained_network(cfg):
     return network
 
 
-def run_recipe(run_dir):
-    """``(epochs, lr, label_smoothing)`` of a run (``optim_wrapper.
-    architecture`` for a distillation run; label smoothing of the trained
-    network's ``cls_head``, None where that is not known), or None without
-    exactly one dumped config."""
+def run_settings(run_dir):
+    """How a run trained, from its one dumped config (read once): a dict
+    of ``epochs``, ``lr`` (``optim_wrapper.architecture`` for a
+    distillation run), ``label_smoothing`` (of the trained network's
+    ``cls_head``, None where that is not known) and ``distill_losses``
+    (:func:`loss_parameters`); None without exactly one dumped config."""
     cfg = dumped_config(run_dir)
     if cfg is None:
         return None
     wrapper = cfg.optim_wrapper.get('architecture', cfg.optim_wrapper)
     network = trained_network(cfg)
     head = network and network.get('model', {}).get('cls_head')
-    smoothing = head.get('label_smooth_eps', 0.0) if head else None
-    return cfg.train_cfg.max_epochs, wrapper.optimizer.lr, smoothing
+    return dict(epochs=cfg.train_cfg.max_epochs, lr=wrapper.optimizer.lr,
+                label_smoothing=head.get('label_smooth_eps', 0.0)
+                if head else None,
+                distill_losses=loss_parameters(cfg))
 
 
-def distill_parameters(run_dir):
-    """``loss_kl (tau 4, loss_weight 1.0)``: each distillation loss of a
-    run with its numeric parameters, or None for a run that distils
-    nothing (or without one dumped config)."""
-    cfg = dumped_config(run_dir)
-    losses = cfg and cfg.get('model', {}).get('distiller', {}).get(
-        'distill_losses')
+def run_recipe(run_dir):
+    """``(epochs, lr, label_smoothing)`` of a run (:func:`run_settings`),
+    or None without exactly one dumped config."""
+    settings = run_settings(run_dir)
+    return settings and (settings['epochs'], settings['lr'],
+                         settings['label_smoothing'])
+
+
+def loss_parameters(cfg):
+    """``loss_kl (tau 4, loss_weight 1)``: each distillation loss of a
+    config with its numeric parameters, or None for a config that distils
+    nothing."""
+    losses = cfg.get('model', {}).get('distiller', {}).get('distill_losses')
     if not losses:
         return None
     return ', '.join(

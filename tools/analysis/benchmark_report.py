@@ -26,7 +26,7 @@ import re
 import sys
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from benchmark_recipe import distill_parameters, run_recipe  # noqa: E402
+from benchmark_recipe import run_recipe, run_settings  # noqa: E402
 from benchmark_stats import (format_paired, format_ratio,  # noqa: E402
                              method_row, train_accuracy)
 
@@ -116,13 +116,14 @@ def collect(args):
     print(f'{osp.basename(args.run_dir)}: top-1 {100 * top1:.1f}%')
 
 
-def recipe_text(work_dir, runs):
+def recipe_text(work_dir, runs, losses):
     """How the runs ``{prefix: {seed: result}}`` (``PREFIX_seed<N>``)
     trained: epochs, learning rate and label smoothing (one phrase if all
-    agree), each method's distillation losses (of its first run) and each
-    one's mean training top-1: of its final models on their training list
-    when every run has one (``train_accuracy.json``), else of the last
-    epoch's logged batches."""
+    agree), each method's distillation losses (``{method: text}``, as
+    :func:`benchmark_recipe.loss_parameters` writes them) and each one's
+    mean training top-1: of its final models on their training list when
+    every run has one (``train_accuracy.json``), else of the last epoch's
+    logged batches."""
     recipes = {run_recipe(osp.join(work_dir, f'{name}_seed{seed}'))
                for name, results in runs.items() for seed in results}
     parts = []
@@ -132,9 +133,7 @@ def recipe_text(work_dir, runs):
                      f', label smoothing {smoothing:g}')
         parts.append(f'Every student trained {epochs} epochs (AdamW, lr '
                      f'{lr:g}, cosine{smoothing}).')
-    losses = [f'{name}: {text}' for name, results in runs.items() if results
-              for text in [distill_parameters(
-                  osp.join(work_dir, f'{name}_seed{min(results)}'))] if text]
+    losses = [f'{name}: {text}' for name, text in losses.items() if text]
     if losses:
         parts.append('Distillation losses: ' + '; '.join(losses) + '.')
     measured = {name: [train_accuracy(osp.join(work_dir,
@@ -333,6 +332,10 @@ def write_metafile(rows, baseline, student_cost, path):
                 # the runs' own (run_benchmark.sh may override the config's)
                 **({'Epochs': row['epochs'], 'Learning Rate': row['lr']}
                    if row.get('epochs') else {}),
+                **({'Label Smoothing': row['label_smoothing']}
+                   if row.get('label_smoothing') is not None else {}),
+                **({'Distillation Losses': row['distill_losses']}
+                   if row.get('distill_losses') else {}),
             },
             'Results': [{
                 'Dataset': 'AVLetters (speakers Kate, Nicola)',
@@ -422,13 +425,14 @@ def report(args):
             continue
         loaded[method] = runs
         name = teacher_of(method)
-        recipe = run_recipe(osp.join(work, f'{method}_seed{min(runs)}'))
+        recipe = run_settings(osp.join(work, f'{method}_seed{min(runs)}'))
         top1 = [runs[seed]['top1'] for seed in sorted(runs)]
         mean, std = mean_std(top1)
         rows.append(dict(
             method=method, config=runs[min(runs)]['config'],
             seeds=sorted(runs), top1=top1, top1_mean=mean, top1_std=std,
-            epochs=recipe and recipe[0], lr=recipe and recipe[1],
+            **(recipe or dict(epochs=None, lr=None, label_smoothing=None,
+                              distill_losses=None)),
             gain=mean - baseline[0], teacher=name,
             teacher_label=teachers[name][0],
             teacher_top1=teacher[name], **paired_columns(
@@ -463,7 +467,8 @@ def report(args):
                          f'{100 * v:.1f}' for v in r['top1'])
                      for r in rows) + '.')
     lines.append('')
-    lines.append(recipe_text(work, loaded))
+    lines.append(recipe_text(work, loaded, {
+        row['method']: row['distill_losses'] for row in rows}))
     lines.append('')
     lines.append('Paired diff: mean of (with KD - w/o KD) over the seeds of '
                  'both, points, 95% t interval; distillation ratio: (with '

@@ -209,6 +209,26 @@ def test_cli_names_and_options(tmp_path):
         'optim_wrapper.architecture.optimizer.lr=0.004']
 
 
+def test_cli_method_options_on_a_named_recipe():
+    """``options --recipe``: a method candidate on a student recipe named
+    by hand (no development work dir), recipe options first."""
+    args = ['tools/analysis/benchmark_candidates.py', 'options',
+            config_path('trd'), 'trd', 'w40']
+    result = run_python(args=args + ['--recipe', '60e-lr4e-3'])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        'train_cfg.max_epochs=60', 'train_cfg.val_interval=60',
+        'param_scheduler.0.T_max=60', 'param_scheduler.0.end=60',
+        'optim_wrapper.architecture.optimizer.lr=0.004',
+        'model.distiller.distill_losses.loss_trd.loss_weight=40.0']
+    result = run_python(args=args + ['--recipe', '60e'])
+    assert result.returncode == 1
+    assert "student has no candidate '60e'" in result.stderr
+    result = run_python(args=args + ['--recipe', '60e-lr4e-3', '--work',
+                                     'w'])
+    assert result.returncode == 2 and 'not allowed with' in result.stderr
+
+
 def test_adopt_copies_a_choice_and_keeps_the_others(tmp_path):
     source, work = tmp_path / 'folds', tmp_path / 'dev'
     tool.write_choices(str(source), dict(student=dict(candidate='60e')))

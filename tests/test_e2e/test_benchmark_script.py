@@ -142,8 +142,8 @@ def test_development_split_chooses_and_final_runs_use_the_choice(
     the development speaker (Bill), never reads the validation speakers,
     records the best candidates and publishes nothing; a work dir keeps its
     split and development speaker, a run resumes only under its own thread count, and a SPLIT=val
-    run with CHOICES (or a named student recipe, RECIPE) trains with the
-    chosen options."""
+    run with CHOICES (or a named student recipe, RECIPE, and method
+    candidates, PARAMS) trains with the chosen options."""
     few = few_clips(tmp_path, avletters, 20, 4)
     candidates = tmp_path / 'candidates.py'
     candidates.write_text(CANDIDATES)
@@ -235,6 +235,21 @@ def test_development_split_chooses_and_final_runs_use_the_choice(
     for run in ('member_seed100', 'student_seed0', 'kd-kl_seed0'):
         log = (tmp_path / 'named' / f'{run}.log').read_text()
         assert 'lr=0.004' in log and 'tau=1,' not in log, run
+    # ... and a named method candidate (PARAMS): only that method's runs
+    # change; a PARAMS entry for no method of METHODS is refused first
+    for path in (tmp_path / 'named').glob('kd-kl_seed0*'):
+        subprocess.run(['rm', '-r', str(path)], check=True)
+    wrong = bench(tmp_path / 'named', SPLIT='val', RECIPE='lr4e-3',
+                  PARAMS='trd=w40', PUBLISH_DIR='', METAFILE='')
+    assert wrong.returncode == 1 and 'PARAMS: trd=w40 names no method' \
+        in wrong.stderr and '[train]' not in wrong.stdout
+    params = bench(tmp_path / 'named', SPLIT='val', RECIPE='lr4e-3',
+                   PARAMS='kd-kl=t1', PUBLISH_DIR='', METAFILE='')
+    assert params.returncode == 0, params.stdout[-3000:] + \
+        params.stderr[-3000:]
+    assert '[done] student_seed0' in params.stdout
+    log = (tmp_path / 'named' / 'kd-kl_seed0.log').read_text()
+    assert 'lr=0.004' in log and 'tau=1,' in log
 
 
 def test_final_runs_need_a_method(tmp_path):

@@ -172,7 +172,7 @@ def options(candidates, config, kind, name, choices):
     if STUDENT not in choices:
         raise CandidateError(f'{kind}: choose the student recipe first '
                              '(choices.json has no "student")')
-    recipe = candidates[STUDENT][choices[STUDENT]['candidate']]
+    recipe = candidate_of(candidates, STUDENT, choices[STUDENT]['candidate'])
     return recipe_options(recipe, config) + own
 
 
@@ -328,8 +328,11 @@ def parse_args(argv=None):
     opts.add_argument('config')
     opts.add_argument('kind')
     opts.add_argument('name')
-    opts.add_argument('--work', help='development work dir (for a method: '
-                      'the chosen student recipe)')
+    recipe_from = opts.add_mutually_exclusive_group()
+    recipe_from.add_argument('--work', help='development work dir (for a '
+                             'method: the chosen student recipe)')
+    recipe_from.add_argument('--recipe', help='for a method: this student '
+                             'recipe of the list instead of a chosen one')
     pick = commands.add_parser('choose', help='pick and record the best')
     pick.add_argument('work')
     pick.add_argument('kind')
@@ -371,7 +374,8 @@ def main(argv=None):
         if args.command == 'names':
             print(' '.join(candidates_of(candidates, args.kind)))
         elif args.command == 'options':
-            choices = read_choices(args.work) if args.work else {}
+            choices = ({STUDENT: {'candidate': args.recipe}} if args.recipe
+                       else read_choices(args.work) if args.work else {})
             print(' '.join(options(candidates, args.config, args.kind,
                                    args.name, choices)))
         elif args.command == 'choose':

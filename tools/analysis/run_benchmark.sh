@@ -33,7 +33,10 @@
 # RECIPE=NAME (SPLIT=val, without CHOICES) takes student recipe NAME of the
 # candidates list, e.g. the one chosen over the folds, for every training
 # (methods keep their configs' parameters: not tuned). With CHOICES or
-# RECIPE the teacher members train with that recipe too.
+# RECIPE the teacher members train with that recipe too. With RECIPE,
+# PARAMS="METHOD=NAME ..." gives a method candidate NAME of the list (e.g.
+# the one chosen over the folds, to rerun the final table on a machine that
+# lacks the folds' work dirs).
 # SPLIT=val (default) trains on the 5 training speakers and validates on the
 # 2 validation speakers: the reported split, for final models only.
 # SPLIT=dev trains on 4 training speakers and validates on the development
@@ -66,6 +69,11 @@ case $SPLIT in
 esac
 if [ -n "${RECIPE:-}" ] && { [ "$SPLIT" = dev ] || [ -n "${CHOICES:-}" ]; }; then
     echo "RECIPE is for final runs (SPLIT=val) without CHOICES" >&2
+    exit 1
+fi
+PARAMS=${PARAMS:-}
+if [ -n "$PARAMS" ] && [ -z "${RECIPE:-}" ]; then
+    echo "PARAMS=\"$PARAMS\" needs RECIPE (final runs without CHOICES)" >&2
     exit 1
 fi
 CFG=configs/benchmark/avletters
@@ -170,6 +178,18 @@ fi
 for method in $METHODS; do  # a misspelt method stops here, not in stage 4
     method_config "$method" > /dev/null
 done
+for pair in $PARAMS; do  # so does a PARAMS entry: a method of METHODS
+    method=""            # and a candidate of the list
+    for m in $METHODS; do
+        [ "$(kind_of "$m")" != "${pair%%=*}" ] || method=$m
+    done
+    if [ -z "$method" ]; then
+        echo "PARAMS: $pair names no method of METHODS=\"$METHODS\"" >&2
+        exit 1
+    fi
+    candidates options "$(method_config "$method")" "${pair%%=*}" \
+        "${pair#*=}" --recipe "$RECIPE" > /dev/null
+done
 # chosen CONFIG METHOD: cfg-options of the recipe (and method parameters)
 # chosen in $CHOICES (a SPLIT=dev work dir), or of student recipe $RECIPE
 # (method parameters as in CONFIG), or none (the configs as they are)
@@ -177,8 +197,22 @@ chosen() {
     if [ -n "${CHOICES:-}" ]; then
         candidates chosen "$1" "$CHOICES" "$(kind_of "$2")"
     elif [ -n "${RECIPE:-}" ]; then
-        candidates options "$1" student "$RECIPE"
+        local kind param
+        kind=$(kind_of "$2")
+        param=$(param_of "$kind")
+        if [ -n "$param" ]; then
+            candidates options "$1" "$kind" "$param" --recipe "$RECIPE"
+        else
+            candidates options "$1" student "$RECIPE"
+        fi
     fi
+}
+# param_of KIND: the candidate PARAMS names for KIND (KIND=NAME), if any
+param_of() {
+    local pair
+    for pair in $PARAMS; do
+        [ "${pair%%=*}" != "$1" ] || { echo "${pair#*=}"; return; }
+    done
 }
 # the teacher members' recipe: the chosen (or RECIPE) student recipe; on the
 # development split without CHOICES, the config as it is

@@ -192,7 +192,8 @@ for pair in $PARAMS; do  # so does a PARAMS entry: a method of METHODS
 done
 # chosen CONFIG METHOD: cfg-options of the recipe (and method parameters)
 # chosen in $CHOICES (a SPLIT=dev work dir), or of student recipe $RECIPE
-# (method parameters as in CONFIG), or none (the configs as they are)
+# (method parameters: PARAMS's candidate, else as in CONFIG), or none (the
+# configs as they are)
 chosen() {
     if [ -n "${CHOICES:-}" ]; then
         candidates chosen "$1" "$CHOICES" "$(kind_of "$2")"

@@ -178,18 +178,6 @@ fi
 for method in $METHODS; do  # a misspelt method stops here, not in stage 4
     method_config "$method" > /dev/null
 done
-for pair in $PARAMS; do  # so does a PARAMS entry: a method of METHODS
-    method=""            # and a candidate of the list
-    for m in $METHODS; do
-        [ "$(kind_of "$m")" != "${pair%%=*}" ] || method=$m
-    done
-    if [ -z "$method" ]; then
-        echo "PARAMS: $pair names no method of METHODS=\"$METHODS\"" >&2
-        exit 1
-    fi
-    candidates options "$(method_config "$method")" "${pair%%=*}" \
-        "${pair#*=}" --recipe "$RECIPE" > /dev/null
-done
 # chosen CONFIG METHOD: cfg-options of the recipe (and method parameters)
 # chosen in $CHOICES (a SPLIT=dev work dir), or of student recipe $RECIPE
 # (method parameters: PARAMS's candidate, else as in CONFIG), or none (the
@@ -215,6 +203,17 @@ param_of() {
         [ "${pair%%=*}" != "$1" ] || { echo "${pair#*=}"; return; }
     done
 }
+for pair in $PARAMS; do  # a PARAMS entry stops here too: a method of
+    method=""            # METHODS whose candidate is in the list
+    for m in $METHODS; do
+        [ "$(kind_of "$m")" != "${pair%%=*}" ] || method=$m
+    done
+    if [ -z "$method" ]; then
+        echo "PARAMS: $pair names no method of METHODS=\"$METHODS\"" >&2
+        exit 1
+    fi
+    chosen "$(method_config "$method")" "$method" > /dev/null
+done
 # the teacher members' recipe: the chosen (or RECIPE) student recipe; on the
 # development split without CHOICES, the config as it is
 if [ "$SPLIT" = val ] || [ -n "${CHOICES:-}" ]; then
